@@ -1,0 +1,48 @@
+// Server-wide settings of sidestreamd: parsed from command-line flags, with
+// SIDESTREAM_* environment variables as fallbacks, validated, then frozen.
+// Plain value type; immutable after Parse.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/log.h"
+
+namespace sidestream::config {
+
+struct ServerOptions {
+  // gRPC listen address. Default: 127.0.0.1:50051.
+  std::string listen = "127.0.0.1:50051";
+  // Kafka bootstrap servers for pipelines that name none. Default: 127.0.0.1:9092.
+  std::string broker = "127.0.0.1:9092";
+  // Root under which every pipeline's state lives. Default: ./sidestream-state.
+  std::string state_dir = "sidestream-state";
+  common::LogLevel log_level = common::LogLevel::kInfo;
+  common::LogFormat log_format = common::LogFormat::kText;
+  // Longest time a graceful stop waits for pipelines to finish. Default: 30 s.
+  std::chrono::milliseconds shutdown_timeout{30000};
+  // Longest wait for the broker when a pipeline registers. Default: 10 s.
+  std::chrono::milliseconds broker_timeout{10000};
+  // Most messages per poll batch. Default: 1000.
+  int max_batch = 1000;
+  // Seconds between progress log lines per pipeline. Default: 10.
+  std::chrono::milliseconds progress_interval{10000};
+};
+
+// Outcome of parsing: options, or a request for help text.
+struct ParsedOptions {
+  ServerOptions options;
+  bool show_help = false;
+  bool show_version = false;
+};
+
+// Parses argv (flags as --name=value or --name value) over the environment.
+// Errors: INVALID_ARGUMENT naming the flag.
+absl::StatusOr<ParsedOptions> ParseServerOptions(const std::vector<std::string>& args);
+
+// The --help text: every flag, its environment variable and default.
+std::string HelpText();
+
+}  // namespace sidestream::config

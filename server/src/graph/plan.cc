@@ -1,0 +1,175 @@
+#include "graph/plan.h"
+
+#include <functional>
+#include <set>
+#include <unordered_map>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+
+namespace sidestream::graph {
+namespace {
+
+absl::Status StepError(const Step& step, absl::string_view reason) {
+  return absl::InvalidArgumentError(absl::StrCat("step '", step.id, "': ", reason));
+}
+
+absl::string_view KindName(StepKind k) {
+  switch (k) {
+    case StepKind::kApply: return "apply";
+    case StepKind::kUpdate: return "update";
+    case StepKind::kFilter: return "filter";
+    case StepKind::kToTopic: return "to_topic";
+    case StepKind::kUnspecified: return "unspecified";
+  }
+  return "unspecified";
+}
+
+absl::Status CheckFunction(const Step& step, const FunctionRef& f, absl::string_view what) {
+  if (f.function_id.empty()) return StepError(step, absl::StrCat(what, " has no function_id"));
+  if (f.stateful) {
+    return StepError(step, absl::StrCat(
+        what, " is stateful, but this sidecar version has no state support yet"));
+  }
+  return absl::OkStatus();
+}
+
+// Stable short id of a graph: a hash of its shape, for logs.
+std::string PlanIdOf(const PipelineSpec& spec, const std::vector<const Step*>& chain) {
+  std::string shape = spec.source_topic;
+  for (const Step* s : chain) {
+    absl::StrAppend(&shape, "|", s->id, ":", KindName(s->kind), ":", s->function.function_id, ":", s->topic);
+  }
+  return absl::StrFormat("plan-%016x", std::hash<std::string>{}(shape));
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Plan>> Plan::Compile(const PipelineSpec& spec) {
+  auto plan = std::unique_ptr<Plan>(new Plan());
+
+  // Topics: unique names, serializers that exist.
+  std::unordered_map<std::string, const TopicSpec*> topics;
+  for (const TopicSpec& t : spec.topics) {
+    if (t.name.empty()) return absl::InvalidArgumentError("topic with an empty name");
+    if (!topics.emplace(t.name, &t).second) {
+      return absl::InvalidArgumentError(absl::StrCat("topic '", t.name, "' is declared twice"));
+    }
+  }
+  if (spec.source_topic.empty()) return absl::InvalidArgumentError("pipeline has no source topic");
+  auto src = topics.find(spec.source_topic);
+  if (src == topics.end()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("source topic '", spec.source_topic, "' is not declared in topics"));
+  }
+  plan->source_topic_ = spec.source_topic;
+  {
+    auto kd = serde::MakeDeserializer(src->second->key_deserializer);
+    if (!kd.ok()) return absl::InvalidArgumentError(absl::StrCat("topic '", spec.source_topic, "' key: ", kd.status().message()));
+    auto vd = serde::MakeDeserializer(src->second->value_deserializer);
+    if (!vd.ok()) return absl::InvalidArgumentError(absl::StrCat("topic '", spec.source_topic, "' value: ", vd.status().message()));
+    plan->key_deserializer_ = std::move(*kd);
+    plan->value_deserializer_ = std::move(*vd);
+  }
+
+  // Steps: unique ids, inputs that resolve, a single chain from the source.
+  if (spec.steps.empty()) return absl::InvalidArgumentError("pipeline is empty: it has no steps");
+  std::unordered_map<std::string, const Step*> by_id;
+  for (const Step& s : spec.steps) {
+    if (s.id.empty()) return absl::InvalidArgumentError(absl::StrCat("a ", KindName(s.kind), " step has an empty id"));
+    if (s.id == spec.source_topic) return StepError(s, "id collides with the source topic name");
+    if (!by_id.emplace(s.id, &s).second) return StepError(s, "id is used twice");
+  }
+  std::unordered_map<std::string, const Step*> child_of;
+  for (const Step& s : spec.steps) {
+    if (s.input.empty()) return StepError(s, "has no input");
+    if (s.input != spec.source_topic && !by_id.contains(s.input)) {
+      return StepError(s, absl::StrCat("input '", s.input, "' is neither a step nor the source topic (dangling reference)"));
+    }
+    auto [it, inserted] = child_of.emplace(s.input, &s);
+    if (!inserted) {
+      return StepError(s, absl::StrCat("'", s.input, "' already feeds step '", it->second->id,
+                                       "'; branching pipelines are not supported in v1"));
+    }
+  }
+  std::vector<const Step*> chain;
+  for (std::string at = spec.source_topic;;) {
+    auto it = child_of.find(at);
+    if (it == child_of.end()) break;
+    chain.push_back(it->second);
+    at = it->second->id;
+  }
+  if (chain.size() != spec.steps.size()) {
+    for (const Step& s : spec.steps) {
+      bool reached = false;
+      for (const Step* c : chain) reached = reached || c == &s;
+      if (!reached) return StepError(s, "is not reachable from the source topic (cycle or detached chain)");
+    }
+  }
+
+  // Compile: group consecutive client functions into segments; to_topic is
+  // native (its key function closes the segment before it).
+  Segment* open = nullptr;
+  auto open_segment = [&]() -> Segment& {
+    if (open == nullptr) {
+      plan->segments_.push_back(Segment{static_cast<uint32_t>(plan->segments_.size()), {}, false});
+      plan->nodes_.push_back(PlanNode{PlanNode::Kind::kSegment, plan->segments_.back().id, nullptr, false, ""});
+      open = &plan->segments_.back();
+    }
+    return *open;
+  };
+  for (const Step* s : chain) {
+    switch (s->kind) {
+      case StepKind::kApply:
+      case StepKind::kUpdate:
+      case StepKind::kFilter: {
+        if (auto st = CheckFunction(*s, s->function, "function"); !st.ok()) return st;
+        OpKind k = s->kind == StepKind::kApply ? OpKind::kApply
+                   : s->kind == StepKind::kUpdate ? OpKind::kUpdate : OpKind::kFilter;
+        open_segment().ops.push_back(SegmentOp{k, s->function, s->id});
+        break;
+      }
+      case StepKind::kToTopic: {
+        if (s->topic.empty()) return StepError(*s, "to_topic has no topic");
+        auto t = topics.find(s->topic);
+        if (t == topics.end()) {
+          return StepError(*s, absl::StrCat("to_topic refers to topic '", s->topic, "', which is not declared in topics"));
+        }
+        bool key_from_segment = false;
+        if (s->key_function.has_value()) {
+          if (auto st = CheckFunction(*s, *s->key_function, "key function"); !st.ok()) return st;
+          Segment& seg = open_segment();
+          seg.ops.push_back(SegmentOp{OpKind::kToTopicKey, *s->key_function, s->id});
+          seg.yields_key = true;
+          key_from_segment = true;
+        }
+        open = nullptr;
+        auto& out = plan->outputs_[s->topic];
+        if (!out) {
+          auto ks = serde::MakeSerializer(t->second->key_serializer);
+          if (!ks.ok()) return StepError(*s, absl::StrCat("topic '", s->topic, "' key: ", ks.status().message()));
+          auto vs = serde::MakeSerializer(t->second->value_serializer);
+          if (!vs.ok()) return StepError(*s, absl::StrCat("topic '", s->topic, "' value: ", vs.status().message()));
+          out = std::make_unique<OutputTopic>(OutputTopic{s->topic, std::move(*ks), std::move(*vs)});
+        }
+        plan->nodes_.push_back(PlanNode{PlanNode::Kind::kToTopic, 0, out.get(), key_from_segment, s->id});
+        break;
+      }
+      case StepKind::kUnspecified:
+        return StepError(*s, "unknown or missing step kind");
+    }
+  }
+  // Segment pointers into the vector may dangle after push_back: node ids are
+  // indices, so nothing else holds them.
+  plan->plan_id_ = PlanIdOf(spec, chain);
+  return plan;
+}
+
+std::vector<std::string> Plan::output_topics() const {
+  std::vector<std::string> names;
+  for (const auto& [name, _] : outputs_) names.push_back(name);
+  return names;
+}
+
+}  // namespace sidestream::graph

@@ -1,0 +1,88 @@
+// A compiled, executable plan: the validated graph turned into an ordered list
+// of nodes (client-function segments and native steps) with serializers
+// instantiated. Immutable after Compile(); safe to share across threads.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "graph/graph.h"
+#include "serde/serde.h"
+
+namespace sidestream::graph {
+
+enum class OpKind { kApply, kUpdate, kFilter, kToTopicKey };
+
+// One client function inside a segment.
+struct SegmentOp {
+  OpKind kind;
+  FunctionRef function;
+  std::string step_id;
+};
+
+// Consecutive client functions run back to back by the client per record.
+struct Segment {
+  uint32_t id = 0;
+  std::vector<SegmentOp> ops;
+  // True when the last op is kToTopicKey (the result carries a produce key).
+  bool yields_key = false;
+};
+
+// Serializers of a topic the plan produces to.
+struct OutputTopic {
+  std::string name;
+  std::unique_ptr<serde::Serializer> key_serializer;
+  std::unique_ptr<serde::Serializer> value_serializer;
+};
+
+// One node of execution order.
+struct PlanNode {
+  enum class Kind { kSegment, kToTopic };
+  Kind kind;
+  // kSegment: index into Plan::segments.
+  uint32_t segment_id = 0;
+  // kToTopic: the output (owned by Plan::outputs) and whether the key comes
+  // from the preceding segment's kToTopicKey op.
+  const OutputTopic* output = nullptr;
+  bool key_from_segment = false;
+  std::string step_id;
+};
+
+class Plan {
+ public:
+  // Validates `spec` and compiles it. Errors: INVALID_ARGUMENT whose message
+  // names the step (or topic) at fault and the reason.
+  static absl::StatusOr<std::unique_ptr<Plan>> Compile(const PipelineSpec& spec);
+
+  Plan(const Plan&) = delete;
+  Plan& operator=(const Plan&) = delete;
+
+  const std::string& plan_id() const { return plan_id_; }
+  const std::string& source_topic() const { return source_topic_; }
+  const serde::Deserializer& key_deserializer() const { return *key_deserializer_; }
+  const serde::Deserializer& value_deserializer() const { return *value_deserializer_; }
+  const std::vector<Segment>& segments() const { return segments_; }
+  const std::vector<PlanNode>& nodes() const { return nodes_; }
+  // Whether any node needs the client (a session can run without callbacks
+  // only when this is false).
+  bool has_client_functions() const { return !segments_.empty(); }
+  // Names of topics the plan produces to.
+  std::vector<std::string> output_topics() const;
+
+ private:
+  Plan() = default;
+
+  std::string plan_id_;
+  std::string source_topic_;
+  std::unique_ptr<serde::Deserializer> key_deserializer_;
+  std::unique_ptr<serde::Deserializer> value_deserializer_;
+  std::vector<Segment> segments_;
+  std::vector<PlanNode> nodes_;
+  std::map<std::string, std::unique_ptr<OutputTopic>> outputs_;
+};
+
+}  // namespace sidestream::graph

@@ -1,0 +1,138 @@
+#include "rpc/service.h"
+
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "common/log.h"
+#include "rpc/convert.h"
+#include "rpc/status_map.h"
+#include "runtime/executor.h"
+
+namespace sidestream::rpc {
+namespace {
+
+// A client link for graphs without client functions: never called.
+class NoClient final : public runtime::ClientLink {
+ public:
+  runtime::InvokeFuture Invoke(uint32_t, const std::vector<const runtime::Record*>&) override {
+    std::promise<absl::StatusOr<std::vector<runtime::RecordOutcome>>> p;
+    p.set_value(absl::FailedPreconditionError("no client functions in a unary dry run"));
+    return p.get_future();
+  }
+  absl::StatusOr<bool> AskIgnore(runtime::ErrorStage, const runtime::ErrorInfo&,
+                                 const runtime::MessageMeta*, const std::string*) override {
+    return false;
+  }
+};
+
+class VectorSink final : public runtime::OutputSink {
+ public:
+  absl::Status Produce(const std::string& topic, const std::optional<std::string>& key,
+                       const std::optional<std::string>& value,
+                       const std::vector<runtime::Header>&) override {
+    v1::ProducedMessage& m = produced.emplace_back();
+    m.set_topic(topic);
+    if (key) m.set_key(*key);
+    if (value) m.set_value(*value);
+    return absl::OkStatus();
+  }
+  std::vector<v1::ProducedMessage> produced;
+};
+
+}  // namespace
+
+grpc::Status SidestreamService::Connect(grpc::ServerContext* context, Stream* stream) {
+  Session session(options_, context, stream);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (shutting_down_) {
+      return grpc::Status(grpc::StatusCode::UNAVAILABLE, "sidestreamd is shutting down");
+    }
+    sessions_.insert(&session);
+  }
+  grpc::Status status = session.Serve();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    sessions_.erase(&session);
+  }
+  return status;
+}
+
+grpc::Status SidestreamService::Validate(grpc::ServerContext*, const v1::ValidateRequest* request,
+                                         v1::ValidateResponse* response) {
+  auto plan = graph::Plan::Compile(FromProto(request->pipeline()));
+  if (!plan.ok()) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        absl::StrCat("invalid pipeline: ", plan.status().message()));
+  }
+  ToProto(**plan, response->mutable_plan());
+  return grpc::Status::OK;
+}
+
+grpc::Status SidestreamService::DryRun(grpc::ServerContext*, const v1::DryRunRequest* request,
+                                       v1::DryRunResponse* response) {
+  auto plan = graph::Plan::Compile(FromProto(request->pipeline()));
+  if (!plan.ok()) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        absl::StrCat("invalid pipeline: ", plan.status().message()));
+  }
+  if ((*plan)->has_client_functions()) {
+    return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
+                        "the pipeline calls client functions; dry-run it over Connect in "
+                        "SESSION_MODE_DRY_RUN (as the SDKs' sdf.test() does)");
+  }
+  NoClient client;
+  VectorSink sink;
+  runtime::Executor executor(plan->get(), &client, &sink);
+  for (const v1::TestInput& in : request->inputs()) {
+    std::vector<runtime::Record> batch(1);
+    batch[0].value = FromProto(in.value());
+    batch[0].key = FromProto(in.key());
+    batch[0].meta = FromProto(in.context());
+    sink.produced.clear();
+    std::vector<runtime::RecordFate> fates;
+    v1::TestOutput* out = response->add_outputs();
+    out->set_request_id(in.request_id());
+    if (auto err = executor.Process(batch, &fates)) {
+      ToProto(*err, out->mutable_error());
+    } else if (fates[0].kind == runtime::RecordFate::Kind::kDone) {
+      ToProto(fates[0].value, out->mutable_value());
+    } else {
+      out->set_filtered(true);
+    }
+    for (auto& p : sink.produced) *out->add_produced() = std::move(p);
+  }
+  return grpc::Status::OK;
+}
+
+void SidestreamService::Shutdown(std::chrono::milliseconds timeout) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    shutting_down_ = true;
+    for (Session* s : sessions_) s->RequestStop();
+  }
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      bool all_done = true;
+      for (Session* s : sessions_) all_done = all_done && s->finished();
+      if (all_done) return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  for (Session* s : sessions_) {
+    if (!s->finished()) {
+      SS_LOG(kWarning, "session.force_closed");
+      s->ForceClose();
+    }
+  }
+}
+
+size_t SidestreamService::session_count() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return sessions_.size();
+}
+
+}  // namespace sidestream::rpc

@@ -1,0 +1,389 @@
+#include "rpc/session.h"
+
+#include <chrono>
+
+#include "absl/strings/str_cat.h"
+#include "common/log.h"
+#include "kafka/consumer.h"
+#include "rpc/convert.h"
+#include "runtime/executor.h"
+
+namespace sidestream::rpc {
+namespace {
+
+constexpr uint32_t kProtocolVersion = 1;
+constexpr char kServerName[] = "sidestreamd/0.1.0";
+
+std::chrono::milliseconds Seconds(double s) {
+  return std::chrono::milliseconds(static_cast<int64_t>(s * 1000));
+}
+
+v1::ErrorStage StageToProto(runtime::ErrorStage s) {
+  switch (s) {
+    case runtime::ErrorStage::kConsumer: return v1::ERROR_STAGE_CONSUMER;
+    case runtime::ErrorStage::kProcessing: return v1::ERROR_STAGE_PROCESSING;
+    case runtime::ErrorStage::kProducer: return v1::ERROR_STAGE_PRODUCER;
+  }
+  return v1::ERROR_STAGE_UNSPECIFIED;
+}
+
+// Collects what to_topic would produce during a dry run.
+class CollectingSink final : public runtime::OutputSink {
+ public:
+  absl::Status Produce(const std::string& topic, const std::optional<std::string>& key,
+                       const std::optional<std::string>& value,
+                       const std::vector<runtime::Header>& headers) override {
+    v1::ProducedMessage& m = produced.emplace_back();
+    m.set_topic(topic);
+    if (key) m.set_key(*key);
+    if (value) m.set_value(*value);
+    for (const auto& h : headers) {
+      auto* ph = m.add_headers();
+      ph->set_key(h.key);
+      if (h.value) ph->set_value(*h.value);
+    }
+    return absl::OkStatus();
+  }
+  std::vector<v1::ProducedMessage> produced;
+};
+
+}  // namespace
+
+Session::Session(const config::ServerOptions* options, grpc::ServerContext* context, Stream* stream)
+    : options_(options), context_(context), stream_(stream) {}
+
+Session::~Session() {
+  if (worker_.joinable()) worker_.join();
+}
+
+grpc::Status Session::Serve() {
+  v1::ClientMessage first;
+  if (!stream_->Read(&first)) {
+    return grpc::Status(grpc::StatusCode::CANCELLED, "client closed the stream before registering");
+  }
+  if (first.kind_case() != v1::ClientMessage::kRegister) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        "the first message of a Connect stream must be Register");
+  }
+  if (grpc::Status s = Register(first.register_()); !s.ok()) {
+    SS_LOG(kWarning, "session.rejected").Kv("peer", context_->peer()).Kv("error", s.error_message());
+    finished_.store(true);
+    return s;
+  }
+  worker_ = std::thread([this] {
+    if (mode_ == v1::SESSION_MODE_DRY_RUN) {
+      RunDryRuns();
+    } else {
+      RunPipeline();
+    }
+  });
+  ReadLoop();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    reader_done_ = true;
+  }
+  cv_.notify_all();
+  if (!finished_.load()) {
+    // The client went away (or half-closed) with work under way: stop without
+    // committing unfinished work.
+    SS_LOG(kWarning, "session.client_gone").Kv("pipeline", name_);
+    FailPending(absl::UnavailableError("client disconnected"));
+    if (runner_) runner_->RequestStop();
+  }
+  worker_.join();
+  SS_LOG(kInfo, "session.closed").Kv("pipeline", name_);
+  return grpc::Status::OK;
+}
+
+grpc::Status Session::Register(const v1::Register& reg) {
+  if (reg.protocol_version() != kProtocolVersion) {
+    return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
+                        absl::StrCat("unsupported protocol_version ", reg.protocol_version(),
+                                     "; this sidecar speaks ", kProtocolVersion));
+  }
+  mode_ = reg.mode();
+  app_config_ = reg.config();
+  auto plan = graph::Plan::Compile(FromProto(reg.pipeline()));
+  if (!plan.ok()) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        absl::StrCat("invalid pipeline: ", plan.status().message()));
+  }
+  plan_ = std::move(*plan);
+  name_ = mode_ == v1::SESSION_MODE_DRY_RUN ? "dry-run" : app_config_.consumer_group();
+
+  if (mode_ == v1::SESSION_MODE_RUN) {
+    if (app_config_.consumer_group().empty()) {
+      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "config: consumer_group is required");
+    }
+    runtime::PipelineOptions po;
+    po.name = app_config_.consumer_group();
+    std::string brokers =
+        app_config_.broker_address().empty() ? options_->broker : app_config_.broker_address();
+    po.consumer.brokers = brokers;
+    po.consumer.group_id = app_config_.consumer_group();
+    po.consumer.auto_offset_reset = app_config_.auto_offset_reset();
+    po.consumer.assignment_strategy = app_config_.assignment_strategy();
+    for (const auto& [k, v] : app_config_.consumer_extra_config()) po.consumer.extra[k] = v;
+    po.producer.brokers = brokers;
+    po.producer.partitioner = app_config_.partitioner();
+    for (const auto& [k, v] : app_config_.producer_extra_config()) po.producer.extra[k] = v;
+    if (app_config_.has_consumer_poll_timeout()) {
+      if (app_config_.consumer_poll_timeout() < 0) {
+        return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "config: consumer_poll_timeout must be >= 0");
+      }
+      po.poll_timeout = Seconds(app_config_.consumer_poll_timeout());
+    }
+    if (app_config_.has_commit_interval()) {
+      if (app_config_.commit_interval() < 0) {
+        return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "config: commit_interval must be >= 0");
+      }
+      po.commit_interval = Seconds(app_config_.commit_interval());
+    }
+    po.commit_enabled = !app_config_.has_auto_commit_enable() || app_config_.auto_commit_enable();
+    po.max_batch = static_cast<size_t>(options_->max_batch);
+    po.progress_interval = options_->progress_interval;
+    auto runner = runtime::PipelineRunner::Create(std::move(po), plan_.get(), this);
+    if (!runner.ok()) {
+      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                          absl::StrCat("config: ", runner.status().message()));
+    }
+    if (absl::Status s = kafka::CheckBrokerReachable(brokers, app_config_.consumer_extra_config().empty()
+                                                                  ? kafka::Settings{}
+                                                                  : kafka::Settings(app_config_.consumer_extra_config().begin(),
+                                                                                    app_config_.consumer_extra_config().end()),
+                                                     options_->broker_timeout);
+        !s.ok()) {
+      return grpc::Status(grpc::StatusCode::UNAVAILABLE, std::string(s.message()));
+    }
+    runner_ = std::move(*runner);
+  }
+
+  v1::ServerMessage reply;
+  ToProto(*plan_, reply.mutable_registered()->mutable_plan());
+  reply.mutable_registered()->set_server_name(kServerName);
+  if (!Write(reply)) {
+    return grpc::Status(grpc::StatusCode::CANCELLED, "client went away during registration");
+  }
+  SS_LOG(kInfo, "session.registered")
+      .Kv("pipeline", name_)
+      .Kv("client", reg.client_name())
+      .Kv("peer", context_->peer())
+      .Kv("plan", plan_->plan_id())
+      .Kv("segments", static_cast<uint64_t>(plan_->segments().size()))
+      .Kv("mode", mode_ == v1::SESSION_MODE_DRY_RUN ? "dry_run" : "run");
+  return grpc::Status::OK;
+}
+
+void Session::RunPipeline() {
+  std::optional<runtime::ErrorInfo> failure = runner_->Run();
+  v1::ServerMessage msg;
+  v1::Stopped* stopped = msg.mutable_stopped();
+  if (failure) {
+    ToProto(*failure, stopped->mutable_error());
+  } else if (shutting_down_.load()) {
+    runtime::ErrorInfo e{absl::StatusCode::kUnavailable,
+                         "sidestreamd is shutting down; reconnect to resume from committed offsets",
+                         "", "", ""};
+    ToProto(e, stopped->mutable_error());
+  }
+  FinishWork();
+  Write(msg);
+  // The client ends its side when it sees Stopped; don't wait forever for it.
+  std::unique_lock<std::mutex> lock(mu_);
+  if (!cv_.wait_for(lock, std::chrono::seconds(5), [this] { return reader_done_; })) {
+    context_->TryCancel();
+  }
+}
+
+void Session::RunDryRuns() {
+  CollectingSink sink;
+  runtime::Executor executor(plan_.get(), this, &sink);
+  for (;;) {
+    v1::TestInput input;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait(lock, [this] { return !test_inputs_.empty() || reader_done_ || closed_; });
+      if (test_inputs_.empty()) break;
+      input = std::move(test_inputs_.front());
+      test_inputs_.pop_front();
+    }
+    std::vector<runtime::Record> batch(1);
+    batch[0].value = FromProto(input.value());
+    batch[0].key = FromProto(input.key());
+    batch[0].meta = FromProto(input.context());
+    if (batch[0].meta.topic.empty()) batch[0].meta.topic = plan_->source_topic();
+    sink.produced.clear();
+    std::vector<runtime::RecordFate> fates;
+    v1::ServerMessage msg;
+    v1::TestOutput* out = msg.mutable_test_output();
+    out->set_request_id(input.request_id());
+    if (auto err = executor.Process(batch, &fates)) {
+      ToProto(*err, out->mutable_error());
+    } else if (fates[0].kind == runtime::RecordFate::Kind::kDone) {
+      ToProto(fates[0].value, out->mutable_value());
+    } else {
+      out->set_filtered(true);
+    }
+    for (auto& p : sink.produced) *out->add_produced() = std::move(p);
+    if (!Write(msg)) break;
+  }
+  FinishWork();
+}
+
+void Session::FinishWork() { finished_.store(true); }
+
+void Session::ReadLoop() {
+  v1::ClientMessage msg;
+  while (stream_->Read(&msg)) {
+    switch (msg.kind_case()) {
+      case v1::ClientMessage::kInvokeResult: {
+        const v1::InvokeResult& r = msg.invoke_result();
+        std::promise<absl::StatusOr<std::vector<runtime::RecordOutcome>>> p;
+        {
+          std::lock_guard<std::mutex> lock(mu_);
+          auto it = pending_invokes_.find(r.request_id());
+          if (it == pending_invokes_.end()) {
+            SS_LOG(kWarning, "session.unknown_request").Kv("pipeline", name_).Kv("request_id", r.request_id());
+            break;
+          }
+          p = std::move(it->second);
+          pending_invokes_.erase(it);
+        }
+        if (r.has_error()) {
+          runtime::ErrorInfo e = FromProto(r.error());
+          p.set_value(absl::Status(e.code == absl::StatusCode::kOk ? absl::StatusCode::kInternal : e.code,
+                                   absl::StrCat("client failed the batch: ", e.message)));
+          break;
+        }
+        std::vector<runtime::RecordOutcome> outcomes;
+        outcomes.reserve(r.results_size());
+        for (const v1::RecordResult& rr : r.results()) outcomes.push_back(FromProto(rr));
+        p.set_value(std::move(outcomes));
+        break;
+      }
+      case v1::ClientMessage::kErrorVerdict: {
+        std::lock_guard<std::mutex> lock(mu_);
+        auto it = pending_verdicts_.find(msg.error_verdict().request_id());
+        if (it != pending_verdicts_.end()) {
+          it->second.set_value(msg.error_verdict().ignore());
+          pending_verdicts_.erase(it);
+        }
+        break;
+      }
+      case v1::ClientMessage::kStop:
+        SS_LOG(kInfo, "session.stop_requested").Kv("pipeline", name_);
+        if (runner_) runner_->RequestStop();
+        if (mode_ == v1::SESSION_MODE_DRY_RUN) {
+          {
+            std::lock_guard<std::mutex> lock(mu_);
+            closed_ = true;
+          }
+          cv_.notify_all();
+        }
+        break;
+      case v1::ClientMessage::kTestInput:
+        if (mode_ != v1::SESSION_MODE_DRY_RUN) {
+          SS_LOG(kWarning, "session.unexpected_message").Kv("pipeline", name_).Kv("kind", "test_input");
+          break;
+        }
+        {
+          std::lock_guard<std::mutex> lock(mu_);
+          test_inputs_.push_back(msg.test_input());
+        }
+        cv_.notify_all();
+        break;
+      default:
+        SS_LOG(kWarning, "session.unexpected_message").Kv("pipeline", name_).Kv("kind", static_cast<int>(msg.kind_case()));
+    }
+  }
+}
+
+bool Session::Write(const v1::ServerMessage& msg) {
+  std::lock_guard<std::mutex> lock(write_mu_);
+  return stream_->Write(msg);
+}
+
+runtime::InvokeFuture Session::Invoke(uint32_t segment_id,
+                                      const std::vector<const runtime::Record*>& records) {
+  std::promise<absl::StatusOr<std::vector<runtime::RecordOutcome>>> promise;
+  runtime::InvokeFuture future = promise.get_future();
+  const uint64_t id = next_request_id_.fetch_add(1);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (closed_) {
+      promise.set_value(absl::UnavailableError("client disconnected"));
+      return future;
+    }
+    pending_invokes_.emplace(id, std::move(promise));
+  }
+  v1::ServerMessage msg;
+  v1::InvokeBatch* batch = msg.mutable_invoke();
+  batch->set_request_id(id);
+  batch->set_segment_id(segment_id);
+  batch->mutable_records()->Reserve(static_cast<int>(records.size()));
+  for (const runtime::Record* r : records) {
+    v1::InvokeRecord* ir = batch->add_records();
+    ToProto(r->value, ir->mutable_value());
+    ToProto(r->key, ir->mutable_key());
+    ToProto(r->meta, ir->mutable_context());
+  }
+  if (!Write(msg)) FailPending(absl::UnavailableError("client disconnected"));
+  return future;
+}
+
+absl::StatusOr<bool> Session::AskIgnore(runtime::ErrorStage stage, const runtime::ErrorInfo& error,
+                                        const runtime::MessageMeta* meta,
+                                        const std::string* raw_value) {
+  bool has_callback = (stage == runtime::ErrorStage::kConsumer && app_config_.has_on_consumer_error()) ||
+                      (stage == runtime::ErrorStage::kProducer && app_config_.has_on_producer_error());
+  if (!has_callback) return false;
+  std::promise<absl::StatusOr<bool>> promise;
+  auto future = promise.get_future();
+  const uint64_t id = next_request_id_.fetch_add(1);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (closed_) return absl::UnavailableError("client disconnected");
+    pending_verdicts_.emplace(id, std::move(promise));
+  }
+  v1::ServerMessage msg;
+  v1::ErrorReport* rep = msg.mutable_error_report();
+  rep->set_request_id(id);
+  rep->set_stage(StageToProto(stage));
+  ToProto(error, rep->mutable_error());
+  if (meta != nullptr) ToProto(*meta, rep->mutable_context());
+  if (raw_value != nullptr) rep->set_raw_value(*raw_value);
+  if (!Write(msg)) FailPending(absl::UnavailableError("client disconnected"));
+  return future.get();
+}
+
+void Session::FailPending(const absl::Status& status) {
+  std::map<uint64_t, std::promise<absl::StatusOr<std::vector<runtime::RecordOutcome>>>> invokes;
+  std::map<uint64_t, std::promise<absl::StatusOr<bool>>> verdicts;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    closed_ = true;
+    invokes.swap(pending_invokes_);
+    verdicts.swap(pending_verdicts_);
+  }
+  cv_.notify_all();
+  for (auto& [id, p] : invokes) p.set_value(status);
+  for (auto& [id, p] : verdicts) p.set_value(status);
+}
+
+void Session::RequestStop() {
+  shutting_down_.store(true);
+  if (runner_) runner_->RequestStop();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (mode_ == v1::SESSION_MODE_DRY_RUN) closed_ = true;
+  }
+  cv_.notify_all();
+}
+
+void Session::ForceClose() {
+  FailPending(absl::UnavailableError("sidestreamd is shutting down"));
+  if (runner_) runner_->RequestStop();
+  context_->TryCancel();
+}
+
+}  // namespace sidestream::rpc

@@ -1,0 +1,75 @@
+// Runs a compiled plan over a batch of records: client segments are shipped
+// to the client one InvokeBatch per partition (all partitions in flight at
+// once, order within a partition preserved), native steps run in C++, and
+// to_topic outputs go to an OutputSink.
+//
+// Thread-safety: one Executor per pipeline, used from its loop thread only.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "graph/plan.h"
+#include "runtime/client_link.h"
+#include "runtime/record.h"
+
+namespace sidestream::runtime {
+
+// Where to_topic outputs go (the Kafka producer, or a collector in dry runs).
+class OutputSink {
+ public:
+  virtual ~OutputSink() = default;
+  virtual absl::Status Produce(const std::string& topic, const std::optional<std::string>& key,
+                               const std::optional<std::string>& value,
+                               const std::vector<Header>& headers) = 0;
+};
+
+// What became of one record at the end of the plan.
+struct RecordFate {
+  enum class Kind { kDone, kFiltered, kSkipped };
+  Kind kind = Kind::kDone;
+  serde::Payload value;  // kDone: the final value
+};
+
+struct ExecutorOptions {
+  // Most records per InvokeBatch message. Default: 1000.
+  size_t max_invoke_records = 1000;
+};
+
+class Executor {
+ public:
+  // `plan`, `client` and `sink` must outlive the executor.
+  Executor(const graph::Plan* plan, ClientLink* client, OutputSink* sink,
+           ExecutorOptions options = {});
+
+  // Processes `batch` in order. On success every record has a fate in
+  // `fates` (same order). On failure returns the error that stops the
+  // pipeline; outputs of this batch may have been produced partly.
+  std::optional<ErrorInfo> Process(std::vector<Record>& batch, std::vector<RecordFate>* fates);
+
+  uint64_t invocations() const { return invocations_; }
+  uint64_t produced() const { return produced_; }
+  uint64_t filtered() const { return filtered_; }
+  uint64_t skipped() const { return skipped_; }
+
+ private:
+  std::optional<ErrorInfo> RunSegment(const graph::Segment& segment, std::vector<Record>& batch,
+                                      std::vector<int>& live, std::vector<RecordFate>& fates,
+                                      std::vector<std::optional<serde::Payload>>& produce_keys);
+  std::optional<ErrorInfo> RunToTopic(const graph::PlanNode& node, std::vector<Record>& batch,
+                                      std::vector<int>& live, std::vector<RecordFate>& fates,
+                                      std::vector<std::optional<serde::Payload>>& produce_keys);
+
+  const graph::Plan* plan_;
+  ClientLink* client_;
+  OutputSink* sink_;
+  ExecutorOptions options_;
+  uint64_t invocations_ = 0;
+  uint64_t produced_ = 0;
+  uint64_t filtered_ = 0;
+  uint64_t skipped_ = 0;
+};
+
+}  // namespace sidestream::runtime

@@ -1,0 +1,257 @@
+#include "runtime/pipeline_runner.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/log.h"
+
+namespace sidestream::runtime {
+namespace {
+
+std::string TpName(const kafka::TopicPartition& tp) {
+  return absl::StrCat(tp.topic, "[", tp.partition, "]");
+}
+
+std::string TpList(const std::vector<kafka::TopicPartition>& tps) {
+  std::string out;
+  for (const auto& tp : tps) absl::StrAppend(&out, out.empty() ? "" : ",", TpName(tp));
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<PipelineRunner>> PipelineRunner::Create(PipelineOptions options,
+                                                                        const graph::Plan* plan,
+                                                                        ClientLink* client) {
+  auto runner = std::unique_ptr<PipelineRunner>(new PipelineRunner(std::move(options), plan, client));
+  auto producer = kafka::Producer::Create(runner->options_.producer);
+  if (!producer.ok()) return producer.status();
+  runner->producer_ = std::move(*producer);
+  auto consumer = kafka::Consumer::Create(runner->options_.consumer, runner.get());
+  if (!consumer.ok()) return consumer.status();
+  runner->consumer_ = std::move(*consumer);
+  runner->executor_ =
+      std::make_unique<Executor>(plan, client, runner.get(), runner->options_.executor);
+  return runner;
+}
+
+PipelineRunner::PipelineRunner(PipelineOptions options, const graph::Plan* plan,
+                               ClientLink* client)
+    : options_(std::move(options)), plan_(plan), client_(client) {}
+
+PipelineRunner::~PipelineRunner() {
+  // Consumer first: closing it may still call back into this object.
+  consumer_.reset();
+  producer_.reset();
+}
+
+std::optional<ErrorInfo> PipelineRunner::Run() {
+  SS_LOG(kInfo, "pipeline.started")
+      .Kv("pipeline", options_.name)
+      .Kv("topic", plan_->source_topic())
+      .Kv("plan", plan_->plan_id());
+  if (absl::Status s = consumer_->Subscribe(plan_->source_topic()); !s.ok()) {
+    return ErrorInfo::FromStatus(s);
+  }
+  auto last_commit = std::chrono::steady_clock::now();
+  last_progress_ = last_commit;
+  const auto poll_wait = std::min(options_.poll_timeout, options_.commit_interval);
+  std::optional<ErrorInfo> failure;
+
+  while (!stop_requested_.load() && !failure) {
+    kafka::PollResult polled = consumer_->PollBatch(options_.max_batch, poll_wait);
+    if (fatal_) {
+      failure = fatal_;
+      break;
+    }
+    if (!polled.fatal.ok()) {
+      failure = ErrorInfo::FromStatus(polled.fatal);
+      break;
+    }
+    for (const absl::Status& e : polled.errors) {
+      SS_LOG(kWarning, "consumer.error").Kv("pipeline", options_.name).Kv("error", e.message());
+      ErrorInfo info = ErrorInfo::FromStatus(e);
+      absl::StatusOr<bool> ignore = client_->AskIgnore(ErrorStage::kConsumer, info, nullptr, nullptr);
+      if (!ignore.ok()) {
+        failure = ErrorInfo::FromStatus(ignore.status());
+      } else if (!*ignore) {
+        failure = info;
+      }
+      if (failure) break;
+    }
+    if (failure) break;
+    if (!polled.messages.empty()) {
+      failure = ProcessBatch(polled.messages);
+      if (failure) break;
+    }
+    producer_->Poll();
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_commit >= options_.commit_interval) {
+      failure = Checkpoint();
+      last_commit = now;
+    }
+    MaybeLogProgress(false);
+  }
+
+  // Finished work is committed even when the pipeline failed: what failed was
+  // never marked processed. A failed producer is the exception: its flush is
+  // what a commit would need.
+  if (!failure || failure->code != absl::StatusCode::kDataLoss) {
+    if (auto e = Checkpoint(); e && !failure) failure = e;
+  }
+  MaybeLogProgress(true);
+  if (absl::Status s = consumer_->Close(); !s.ok()) {
+    SS_LOG(kWarning, "consumer.close_failed").Kv("pipeline", options_.name).Kv("error", s.message());
+  }
+  if (failure) {
+    SS_LOG(kError, "pipeline.failed")
+        .Kv("pipeline", options_.name)
+        .Kv("step", failure->step_id)
+        .Kv("error", failure->message);
+  } else {
+    SS_LOG(kInfo, "pipeline.stopped").Kv("pipeline", options_.name);
+  }
+  return failure;
+}
+
+std::optional<ErrorInfo> PipelineRunner::ProcessBatch(std::vector<kafka::ConsumedMessage>& messages) {
+  std::vector<Record> records;
+  records.reserve(messages.size());
+  std::map<kafka::TopicPartition, int64_t> next_offsets;
+  for (kafka::ConsumedMessage& m : messages) {
+    // A revoke inside this poll may have taken the partition away.
+    if (!assigned_.contains(m.tp)) continue;
+    next_offsets[m.tp] = m.offset + 1;
+    counters_.consumed.fetch_add(1, std::memory_order_relaxed);
+    Record r;
+    r.meta.topic = m.tp.topic;
+    r.meta.partition = m.tp.partition;
+    r.meta.offset = m.offset;
+    r.meta.size = static_cast<int32_t>(m.value.size());
+    r.meta.timestamp_type = m.timestamp_type;
+    r.meta.timestamp_ms = m.timestamp_ms;
+    r.meta.headers.reserve(m.headers.size());
+    for (auto& h : m.headers) {
+      r.meta.headers.push_back(Header{std::move(h.key), h.has_value ? std::optional<std::string>(std::move(h.value)) : std::nullopt});
+    }
+    absl::StatusOr<serde::Payload> key = plan_->key_deserializer().Deserialize(
+        m.has_key ? std::optional<absl::string_view>(m.key) : std::nullopt);
+    absl::StatusOr<serde::Payload> value =
+        key.ok() ? plan_->value_deserializer().Deserialize(
+                       m.has_value ? std::optional<absl::string_view>(m.value) : std::nullopt)
+                 : absl::StatusOr<serde::Payload>(serde::Payload());
+    if (!key.ok() || !value.ok()) {
+      const absl::Status& s = !key.ok() ? key.status() : value.status();
+      ErrorInfo e = ErrorInfo::FromStatus(s);
+      e.message = absl::StrCat("cannot deserialize ", !key.ok() ? "key" : "value", " of ",
+                               TpName(m.tp), "@", m.offset, ": ", s.message());
+      SS_LOG(kError, "record.deserialize_failed").Kv("pipeline", options_.name).Kv("error", e.message);
+      absl::StatusOr<bool> ignore =
+          client_->AskIgnore(ErrorStage::kConsumer, e, &r.meta, &m.value);
+      if (!ignore.ok()) return ErrorInfo::FromStatus(ignore.status());
+      if (!*ignore) return e;
+      counters_.skipped.fetch_add(1, std::memory_order_relaxed);
+      continue;
+    }
+    r.key = std::move(*key);
+    r.value = std::move(*value);
+    records.push_back(std::move(r));
+  }
+
+  if (!records.empty()) {
+    uint64_t inv0 = executor_->invocations(), prod0 = executor_->produced();
+    uint64_t filt0 = executor_->filtered(), skip0 = executor_->skipped();
+    std::optional<ErrorInfo> err = executor_->Process(records, nullptr);
+    counters_.invocations.fetch_add(executor_->invocations() - inv0, std::memory_order_relaxed);
+    counters_.produced.fetch_add(executor_->produced() - prod0, std::memory_order_relaxed);
+    counters_.filtered.fetch_add(executor_->filtered() - filt0, std::memory_order_relaxed);
+    counters_.skipped.fetch_add(executor_->skipped() - skip0, std::memory_order_relaxed);
+    if (err) return err;
+  }
+  for (const auto& [tp, next] : next_offsets) processed_[tp] = next;
+  return std::nullopt;
+}
+
+std::optional<ErrorInfo> PipelineRunner::Checkpoint() {
+  absl::Status flushed = producer_->Flush(options_.flush_timeout);
+  if (!flushed.ok()) {
+    ErrorInfo e = ErrorInfo::FromStatus(flushed);
+    SS_LOG(kError, "producer.error").Kv("pipeline", options_.name).Kv("error", e.message);
+    absl::StatusOr<bool> ignore = client_->AskIgnore(ErrorStage::kProducer, e, nullptr, nullptr);
+    if (!ignore.ok() || !*ignore) {
+      e.code = absl::StatusCode::kDataLoss;  // marks "do not commit"
+      return e;
+    }
+  }
+  if (!options_.commit_enabled) return std::nullopt;
+  std::vector<kafka::PartitionOffset> offsets;
+  for (const auto& [tp, next] : processed_) {
+    auto it = committed_.find(tp);
+    if (it == committed_.end() || it->second != next) offsets.push_back({tp, next});
+  }
+  if (offsets.empty()) return std::nullopt;
+  if (absl::Status s = consumer_->Commit(offsets); !s.ok()) {
+    // Not fatal: the next checkpoint retries; a rebalance replays at worst.
+    SS_LOG(kWarning, "checkpoint.commit_failed").Kv("pipeline", options_.name).Kv("error", s.message());
+    return std::nullopt;
+  }
+  for (const auto& po : offsets) committed_[po.tp] = po.offset;
+  counters_.commits.fetch_add(1, std::memory_order_relaxed);
+  SS_LOG(kDebug, "checkpoint.committed").Kv("pipeline", options_.name).Kv("partitions", offsets.size());
+  return std::nullopt;
+}
+
+void PipelineRunner::MaybeLogProgress(bool force) {
+  auto now = std::chrono::steady_clock::now();
+  auto elapsed = now - last_progress_;
+  if (!force && elapsed < options_.progress_interval) return;
+  uint64_t consumed = counters_.consumed.load();
+  double secs = std::chrono::duration<double>(elapsed).count();
+  double rate = secs > 0 ? (consumed - last_progress_consumed_) / secs : 0;
+  SS_LOG(kInfo, "pipeline.progress")
+      .Kv("pipeline", options_.name)
+      .Kv("consumed", consumed)
+      .Kv("produced", counters_.produced.load())
+      .Kv("filtered", counters_.filtered.load())
+      .Kv("skipped", counters_.skipped.load())
+      .Kv("msgs_per_s", rate)
+      .Kv("lag", consumer_->CachedLag())
+      .Kv("partitions", static_cast<uint64_t>(assigned_.size()));
+  last_progress_ = now;
+  last_progress_consumed_ = consumed;
+}
+
+void PipelineRunner::OnAssigned(const std::vector<kafka::TopicPartition>& partitions) {
+  for (const auto& tp : partitions) assigned_.insert(tp);
+  SS_LOG(kInfo, "partitions.assigned").Kv("pipeline", options_.name).Kv("partitions", TpList(partitions));
+}
+
+void PipelineRunner::OnRevoking(const std::vector<kafka::TopicPartition>& partitions) {
+  SS_LOG(kInfo, "partitions.revoked").Kv("pipeline", options_.name).Kv("partitions", TpList(partitions));
+  if (!fatal_) {
+    if (auto e = Checkpoint()) fatal_ = e;
+  }
+  for (const auto& tp : partitions) {
+    assigned_.erase(tp);
+    processed_.erase(tp);
+    committed_.erase(tp);
+  }
+}
+
+void PipelineRunner::OnLost(const std::vector<kafka::TopicPartition>& partitions) {
+  SS_LOG(kWarning, "partitions.lost").Kv("pipeline", options_.name).Kv("partitions", TpList(partitions));
+  for (const auto& tp : partitions) {
+    assigned_.erase(tp);
+    processed_.erase(tp);
+    committed_.erase(tp);
+  }
+}
+
+absl::Status PipelineRunner::Produce(const std::string& topic, const std::optional<std::string>& key,
+                                     const std::optional<std::string>& value,
+                                     const std::vector<Header>& headers) {
+  std::vector<kafka::OutHeader> out;
+  out.reserve(headers.size());
+  for (const auto& h : headers) out.push_back({h.key, h.value});
+  return producer_->Produce(topic, key, value, out);
+}
+
+}  // namespace sidestream::runtime

@@ -1,0 +1,115 @@
+// The processing loop of one running pipeline: poll a batch from Kafka →
+// deserialize → run the plan (client segments batched over the session) →
+// produce → checkpoint. Checkpoint = producer flush, then commit of the
+// offsets of fully processed records (at-least-once: an input offset is
+// committed only after everything it produced was delivered).
+//
+// Threading: Run() executes on one dedicated thread (the loop thread) and
+// owns the consumer, producer and executor; rebalance callbacks run on it too.
+// RequestStop() may be called from any thread.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "graph/plan.h"
+#include "kafka/consumer.h"
+#include "kafka/producer.h"
+#include "runtime/client_link.h"
+#include "runtime/executor.h"
+
+namespace sidestream::runtime {
+
+struct PipelineOptions {
+  // For logs, e.g. the consumer group.
+  std::string name;
+  kafka::ConsumerOptions consumer;
+  kafka::ProducerOptions producer;
+  // Longest wait for the first message of a batch. Default: 1 s (the seed's
+  // consumer_poll_timeout).
+  std::chrono::milliseconds poll_timeout{1000};
+  // Time between checkpoints. Default: 1 s.
+  std::chrono::milliseconds commit_interval{1000};
+  // Whether checkpoints commit offsets (the seed's auto_commit_enable).
+  bool commit_enabled = true;
+  // Most messages per poll batch. Default: 1000.
+  size_t max_batch = 1000;
+  // Longest wait for the producer at a checkpoint. Default: 30 s.
+  std::chrono::milliseconds flush_timeout{30000};
+  // Time between INFO progress lines. Default: 10 s.
+  std::chrono::milliseconds progress_interval{10000};
+  ExecutorOptions executor;
+};
+
+// Counters of a pipeline, readable from any thread.
+struct PipelineCounters {
+  std::atomic<uint64_t> consumed{0};
+  std::atomic<uint64_t> produced{0};
+  std::atomic<uint64_t> filtered{0};
+  std::atomic<uint64_t> skipped{0};
+  std::atomic<uint64_t> invocations{0};
+  std::atomic<uint64_t> commits{0};
+};
+
+class PipelineRunner final : public kafka::RebalanceListener, public OutputSink {
+ public:
+  // Creates the Kafka clients (no network I/O yet). `plan` and `client` must
+  // outlive the runner. Errors: INVALID_ARGUMENT for bad Kafka settings.
+  static absl::StatusOr<std::unique_ptr<PipelineRunner>> Create(PipelineOptions options,
+                                                                const graph::Plan* plan,
+                                                                ClientLink* client);
+  ~PipelineRunner() override;
+
+  // Runs until RequestStop() (returns nullopt) or a fatal error (returns it).
+  // Either way it checkpoints finished work and leaves the consumer group.
+  std::optional<ErrorInfo> Run();
+  // Asks Run() to finish the batch in progress and return. Thread-safe.
+  void RequestStop() { stop_requested_.store(true); }
+
+  const PipelineCounters& counters() const { return counters_; }
+
+  // kafka::RebalanceListener (loop thread).
+  void OnAssigned(const std::vector<kafka::TopicPartition>& partitions) override;
+  void OnRevoking(const std::vector<kafka::TopicPartition>& partitions) override;
+  void OnLost(const std::vector<kafka::TopicPartition>& partitions) override;
+
+  // OutputSink (loop thread).
+  absl::Status Produce(const std::string& topic, const std::optional<std::string>& key,
+                       const std::optional<std::string>& value,
+                       const std::vector<Header>& headers) override;
+
+ private:
+  PipelineRunner(PipelineOptions options, const graph::Plan* plan, ClientLink* client);
+  // Deserializes and processes one poll batch. Returns the fatal error, if any.
+  std::optional<ErrorInfo> ProcessBatch(std::vector<kafka::ConsumedMessage>& messages);
+  // Flushes the producer and commits processed offsets.
+  std::optional<ErrorInfo> Checkpoint();
+  void MaybeLogProgress(bool force);
+
+  // Constant after construction.
+  const PipelineOptions options_;
+  const graph::Plan* plan_;
+  ClientLink* client_;
+
+  std::atomic<bool> stop_requested_{false};
+  PipelineCounters counters_;
+
+  // Loop thread only.
+  std::unique_ptr<kafka::Producer> producer_;
+  std::unique_ptr<kafka::Consumer> consumer_;
+  std::unique_ptr<Executor> executor_;
+  std::set<kafka::TopicPartition> assigned_;
+  std::map<kafka::TopicPartition, int64_t> processed_;  // next offset to commit
+  std::map<kafka::TopicPartition, int64_t> committed_;
+  std::optional<ErrorInfo> fatal_;  // set by rebalance callbacks
+  std::chrono::steady_clock::time_point last_progress_;
+  uint64_t last_progress_consumed_ = 0;
+};
+
+}  // namespace sidestream::runtime

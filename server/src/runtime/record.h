@@ -1,0 +1,63 @@
+// The unit of work of the engine: one deserialized message moving through a
+// plan, plus the error description shared by the runtime and its callers.
+// Plain value types.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "serde/payload.h"
+
+namespace sidestream::runtime {
+
+struct Header {
+  std::string key;
+  std::optional<std::string> value;
+};
+
+// Where a record came from (the seed's MessageContext).
+struct MessageMeta {
+  std::string topic;
+  int32_t partition = 0;
+  int64_t offset = 0;
+  int32_t size = 0;
+  int timestamp_type = 0;  // 0 none, 1 create time, 2 log append time
+  int64_t timestamp_ms = 0;
+  std::vector<Header> headers;
+};
+
+struct Record {
+  serde::Payload key;
+  serde::Payload value;
+  MessageMeta meta;
+};
+
+// An error with the context a user needs to act on it.
+struct ErrorInfo {
+  absl::StatusCode code = absl::StatusCode::kInternal;
+  std::string message;
+  std::string step_id;
+  std::string exception_type;
+  std::string traceback;
+
+  static ErrorInfo FromStatus(const absl::Status& s, std::string step_id = "") {
+    return ErrorInfo{s.code(), std::string(s.message()), std::move(step_id), "", ""};
+  }
+};
+
+// The error-callback stage an error belongs to (the seed's on_*_error).
+enum class ErrorStage { kConsumer, kProcessing, kProducer };
+
+// What a client segment did with one record.
+struct RecordOutcome {
+  enum class Kind { kValue, kFiltered, kError, kSkipped };
+  Kind kind = Kind::kValue;
+  serde::Payload value;                      // kValue
+  ErrorInfo error;                           // kError, kSkipped
+  std::optional<serde::Payload> produce_key; // set by a kToTopicKey op
+};
+
+}  // namespace sidestream::runtime
