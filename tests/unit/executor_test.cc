@@ -1,0 +1,251 @@
+// The batch dispatcher: segments shipped per partition in order, outcomes
+// applied, to_topic serialization and the error paths. Uses an in-memory
+// client that runs C++ stand-ins for client functions.
+#include "runtime/executor.h"
+
+#include <functional>
+#include <map>
+
+#include <gtest/gtest.h>
+
+namespace sidestream::runtime {
+namespace {
+
+using graph::OpKind;
+using serde::Payload;
+
+// Runs plan segments with C++ functions keyed by function id, like an SDK.
+class FakeClient final : public ClientLink {
+ public:
+  using Fn = std::function<absl::StatusOr<Payload>(const Payload&)>;
+  explicit FakeClient(const graph::Plan* plan) : plan_(plan) {}
+
+  std::map<std::string, Fn> functions;
+  struct Call {
+    uint32_t segment;
+    std::vector<int32_t> partitions;
+    std::vector<int64_t> offsets;
+  };
+  std::vector<Call> calls;
+  std::vector<ErrorStage> asked;
+  bool verdict = false;
+
+  InvokeFuture Invoke(uint32_t segment_id, const std::vector<const Record*>& records) override {
+    Call call{segment_id, {}, {}};
+    std::vector<RecordOutcome> out;
+    for (const Record* r : records) {
+      call.partitions.push_back(r->meta.partition);
+      call.offsets.push_back(r->meta.offset);
+      RecordOutcome o;
+      o.value = r->value;
+      for (const graph::SegmentOp& op : plan_->segments()[segment_id].ops) {
+        absl::StatusOr<Payload> res = functions.at(op.function.function_id)(o.value);
+        if (!res.ok()) {
+          o.kind = RecordOutcome::Kind::kError;
+          o.error = ErrorInfo{absl::StatusCode::kUnknown, std::string(res.status().message()),
+                              op.step_id, "ValueError", "Traceback..."};
+          break;
+        }
+        if (op.kind == OpKind::kApply) o.value = *res;
+        if (op.kind == OpKind::kFilter && res->data == "false") {
+          o.kind = RecordOutcome::Kind::kFiltered;
+          break;
+        }
+        if (op.kind == OpKind::kToTopicKey) o.produce_key = *res;
+      }
+      out.push_back(std::move(o));
+    }
+    calls.push_back(std::move(call));
+    std::promise<absl::StatusOr<std::vector<RecordOutcome>>> p;
+    p.set_value(std::move(out));
+    return p.get_future();
+  }
+  absl::StatusOr<bool> AskIgnore(ErrorStage stage, const ErrorInfo&, const MessageMeta*,
+                                 const std::string*) override {
+    asked.push_back(stage);
+    return verdict;
+  }
+
+ private:
+  const graph::Plan* plan_;
+};
+
+class MemorySink final : public OutputSink {
+ public:
+  struct Msg {
+    std::string topic;
+    std::optional<std::string> key, value;
+  };
+  std::vector<Msg> messages;
+  absl::Status Produce(const std::string& topic, const std::optional<std::string>& key,
+                       const std::optional<std::string>& value, const std::vector<Header>&) override {
+    messages.push_back({topic, key, value});
+    return absl::OkStatus();
+  }
+};
+
+graph::Step Fn(std::string id, std::string input, graph::StepKind kind, std::string fn) {
+  graph::Step s;
+  s.id = std::move(id);
+  s.input = std::move(input);
+  s.kind = kind;
+  s.function.function_id = std::move(fn);
+  return s;
+}
+
+std::unique_ptr<graph::Plan> Compile(std::vector<graph::Step> steps, std::string out_key_serde = "bytes") {
+  graph::PipelineSpec p;
+  p.topics.push_back(graph::TopicSpec{"in"});
+  graph::TopicSpec out{"out"};
+  out.key_serializer.name = out_key_serde;
+  p.topics.push_back(out);
+  p.source_topic = "in";
+  p.steps = std::move(steps);
+  auto plan = graph::Plan::Compile(p);
+  EXPECT_TRUE(plan.ok()) << plan.status();
+  return std::move(*plan);
+}
+
+Record Rec(int32_t partition, int64_t offset, std::string json, std::string key = "k") {
+  Record r;
+  r.meta.topic = "in";
+  r.meta.partition = partition;
+  r.meta.offset = offset;
+  r.key = Payload::Raw(std::move(key));
+  r.value = Payload::Json(std::move(json));
+  return r;
+}
+
+graph::Step ToOut(std::string id, std::string input, std::string key_fn = "") {
+  graph::Step s;
+  s.id = std::move(id);
+  s.input = std::move(input);
+  s.kind = graph::StepKind::kToTopic;
+  s.topic = "out";
+  if (!key_fn.empty()) s.key_function = graph::FunctionRef{key_fn, false, ""};
+  return s;
+}
+
+TEST(Executor, OneInvocationPerPartitionInOffsetOrder) {
+  auto plan = Compile({Fn("a", "in", graph::StepKind::kApply, "id"), ToOut("t", "a")});
+  FakeClient client(plan.get());
+  client.functions["id"] = [](const Payload& v) { return v; };
+  MemorySink sink;
+  Executor ex(plan.get(), &client, &sink);
+  std::vector<Record> batch = {Rec(0, 10, "1"), Rec(1, 5, "2"), Rec(0, 11, "3"), Rec(1, 6, "4")};
+  std::vector<RecordFate> fates;
+  ASSERT_FALSE(ex.Process(batch, &fates).has_value());
+  ASSERT_EQ(client.calls.size(), 2u);
+  EXPECT_EQ(client.calls[0].partitions, (std::vector<int32_t>{0, 0}));
+  EXPECT_EQ(client.calls[0].offsets, (std::vector<int64_t>{10, 11}));
+  EXPECT_EQ(client.calls[1].offsets, (std::vector<int64_t>{5, 6}));
+  ASSERT_EQ(sink.messages.size(), 4u);
+  // Produce order follows the batch order, which is per-partition order.
+  EXPECT_EQ(*sink.messages[0].value, "1");
+  EXPECT_EQ(*sink.messages[2].value, "3");
+  EXPECT_EQ(*sink.messages[0].key, "k");  // current key by default
+}
+
+TEST(Executor, LargePartitionBatchesAreChunked) {
+  auto plan = Compile({Fn("a", "in", graph::StepKind::kApply, "id")});
+  FakeClient client(plan.get());
+  client.functions["id"] = [](const Payload& v) { return v; };
+  MemorySink sink;
+  Executor ex(plan.get(), &client, &sink, ExecutorOptions{2});
+  std::vector<Record> batch = {Rec(0, 1, "1"), Rec(0, 2, "2"), Rec(0, 3, "3"), Rec(0, 4, "4"), Rec(0, 5, "5")};
+  ASSERT_FALSE(ex.Process(batch, nullptr).has_value());
+  ASSERT_EQ(client.calls.size(), 3u);
+  EXPECT_EQ(client.calls[2].offsets, (std::vector<int64_t>{5}));
+  EXPECT_EQ(ex.invocations(), 3u);
+}
+
+TEST(Executor, FilterApplyAndKeyFunction) {
+  auto plan = Compile({Fn("f", "in", graph::StepKind::kFilter, "odd"),
+                       Fn("a", "f", graph::StepKind::kApply, "times10"), ToOut("t", "a", "key")},
+                      "string");
+  FakeClient client(plan.get());
+  client.functions["odd"] = [](const Payload& v) {
+    return Payload::Json(std::stoi(v.data) % 2 ? "true" : "false");
+  };
+  client.functions["times10"] = [](const Payload& v) { return Payload::Json(v.data + "0"); };
+  client.functions["key"] = [](const Payload& v) { return Payload::Json("\"user-" + v.data + "\""); };
+  MemorySink sink;
+  Executor ex(plan.get(), &client, &sink);
+  std::vector<Record> batch = {Rec(0, 1, "1"), Rec(0, 2, "2"), Rec(0, 3, "3")};
+  std::vector<RecordFate> fates;
+  ASSERT_FALSE(ex.Process(batch, &fates).has_value());
+  EXPECT_EQ(client.calls.size(), 1u);  // filter + apply + key in one round-trip
+  ASSERT_EQ(sink.messages.size(), 2u);
+  EXPECT_EQ(*sink.messages[0].key, "user-10");
+  EXPECT_EQ(*sink.messages[0].value, "10");
+  EXPECT_EQ(*sink.messages[1].value, "30");
+  EXPECT_EQ(fates[1].kind, RecordFate::Kind::kFiltered);
+  EXPECT_EQ(fates[2].kind, RecordFate::Kind::kDone);
+  EXPECT_EQ(fates[2].value.data, "30");
+  EXPECT_EQ(ex.filtered(), 1u);
+}
+
+TEST(Executor, ClientErrorStopsWithStepAndPosition) {
+  auto plan = Compile({Fn("apply-1", "in", graph::StepKind::kApply, "boom"), ToOut("t", "apply-1")});
+  FakeClient client(plan.get());
+  client.functions["boom"] = [](const Payload& v) -> absl::StatusOr<Payload> {
+    if (v.data == "2") return absl::UnknownError("bad value 2");
+    return v;
+  };
+  MemorySink sink;
+  Executor ex(plan.get(), &client, &sink);
+  std::vector<Record> batch = {Rec(0, 7, "1"), Rec(0, 8, "2")};
+  auto err = ex.Process(batch, nullptr);
+  ASSERT_TRUE(err.has_value());
+  EXPECT_EQ(err->step_id, "apply-1");
+  EXPECT_NE(err->message.find("in[0]@8"), std::string::npos) << err->message;
+  EXPECT_NE(err->message.find("bad value 2"), std::string::npos) << err->message;
+  EXPECT_TRUE(sink.messages.empty());  // nothing of the failed segment was produced
+}
+
+TEST(Executor, SerializationFailureAsksProducerVerdict) {
+  // A string key serializer cannot take bytes: the producer-error path.
+  auto plan = Compile({ToOut("t", "in")}, "string");
+  FakeClient client(plan.get());
+  MemorySink sink;
+  Executor ex(plan.get(), &client, &sink);
+  std::vector<Record> batch = {Rec(0, 1, "1")};
+  auto err = ex.Process(batch, nullptr);
+  ASSERT_TRUE(err.has_value());
+  EXPECT_NE(err->message.find("key: string serializer"), std::string::npos) << err->message;
+  ASSERT_EQ(client.asked.size(), 1u);
+  EXPECT_EQ(client.asked[0], ErrorStage::kProducer);
+
+  client.verdict = true;  // on_producer_error returned True: skip the record
+  std::vector<RecordFate> fates;
+  std::vector<Record> batch2 = {Rec(0, 2, "2")};
+  EXPECT_FALSE(ex.Process(batch2, &fates).has_value());
+  EXPECT_EQ(fates[0].kind, RecordFate::Kind::kSkipped);
+  EXPECT_TRUE(sink.messages.empty());
+}
+
+TEST(Executor, UnavailableClientFailsTheBatch) {
+  class GoneClient final : public ClientLink {
+   public:
+    InvokeFuture Invoke(uint32_t, const std::vector<const Record*>&) override {
+      std::promise<absl::StatusOr<std::vector<RecordOutcome>>> p;
+      p.set_value(absl::UnavailableError("client disconnected"));
+      return p.get_future();
+    }
+    absl::StatusOr<bool> AskIgnore(ErrorStage, const ErrorInfo&, const MessageMeta*,
+                                   const std::string*) override {
+      return absl::UnavailableError("client disconnected");
+    }
+  } client;
+  auto plan = Compile({Fn("a", "in", graph::StepKind::kApply, "f"), ToOut("t", "a")});
+  MemorySink sink;
+  Executor ex(plan.get(), &client, &sink);
+  std::vector<Record> batch = {Rec(0, 1, "1")};
+  auto err = ex.Process(batch, nullptr);
+  ASSERT_TRUE(err.has_value());
+  EXPECT_EQ(err->code, absl::StatusCode::kUnavailable);
+  EXPECT_TRUE(sink.messages.empty());
+}
+
+}  // namespace
+}  // namespace sidestream::runtime
