@@ -2,6 +2,7 @@
 // (rpc/ converts the proto into these structs). Plain value types.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,7 +18,22 @@ struct FunctionRef {
   std::string display_name;
 };
 
-enum class StepKind { kUnspecified, kApply, kUpdate, kFilter, kToTopic };
+// A column expression as the client described it (validated by the compiler).
+struct ExprSpec {
+  enum class Kind { kUnspecified, kValue, kGetItem, kLiteral, kUnary, kBinary, kApply };
+  Kind kind = Kind::kUnspecified;
+  std::shared_ptr<const ExprSpec> left;   // operand (GetItem, Unary, Apply) or left (Binary)
+  std::shared_ptr<const ExprSpec> right;  // Binary right
+  std::string literal_json;               // Literal value, GetItem key
+  int op = 0;                             // proto UnaryExpr.Op / BinaryExpr.Op number
+  FunctionRef function;                   // Apply
+};
+using ExprSpecPtr = std::shared_ptr<const ExprSpec>;
+
+enum class StepKind {
+  kUnspecified, kApply, kUpdate, kFilter, kToTopic,
+  kAssign, kFilterExpr, kProject, kMapExpr,
+};
 
 // One node of the graph. Which fields matter depends on `kind`.
 struct Step {
@@ -30,6 +46,11 @@ struct Step {
   // kToTopic: the output topic name and optional key function.
   std::string topic;
   std::optional<FunctionRef> key_function;
+  // kAssign: the key; kProject: the keys to keep.
+  std::string column;
+  std::vector<std::string> columns;
+  // kAssign, kFilterExpr, kMapExpr: the expression.
+  ExprSpecPtr expr;
 };
 
 struct TopicSpec {

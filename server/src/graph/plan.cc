@@ -21,6 +21,10 @@ absl::string_view KindName(StepKind k) {
     case StepKind::kUpdate: return "update";
     case StepKind::kFilter: return "filter";
     case StepKind::kToTopic: return "to_topic";
+    case StepKind::kAssign: return "assign";
+    case StepKind::kFilterExpr: return "filter_expr";
+    case StepKind::kProject: return "project";
+    case StepKind::kMapExpr: return "map_expr";
     case StepKind::kUnspecified: return "unspecified";
   }
   return "unspecified";
@@ -44,7 +48,106 @@ std::string PlanIdOf(const PipelineSpec& spec, const std::vector<const Step*>& c
   return absl::StrFormat("plan-%016x", std::hash<std::string>{}(shape));
 }
 
+absl::StatusOr<expr::Value> ParseLiteral(const Step& step, const std::string& text) {
+  expr::Value v = expr::Value::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (v.is_discarded()) {
+    return StepError(step, absl::StrCat("expression: literal '", text, "' is not valid JSON"));
+  }
+  return v;
+}
+
 }  // namespace
+
+// Turns an ExprSpec into a native tree, creating segments for series.apply.
+class ExprCompiler {
+ public:
+  ExprCompiler(Plan* plan, const Step& step, CompiledExpr* out) : plan_(plan), step_(step), out_(out) {}
+
+  // Compiles `e`; `*level` is the number of client-call rounds it needs.
+  absl::StatusOr<expr::ExprPtr> Compile(const ExprSpec* e, int depth, int* level) {
+    *level = 0;
+    if (e == nullptr) return StepError(step_, "expression: missing operand (wrong arity)");
+    if (depth > kMaxDepth) return StepError(step_, "expression: nested too deeply");
+    using K = ExprSpec::Kind;
+    switch (e->kind) {
+      case K::kValue:
+        return expr::Expr::MakeValue();
+      case K::kLiteral: {
+        auto v = ParseLiteral(step_, e->literal_json);
+        if (!v.ok()) return v.status();
+        return expr::Expr::MakeLiteral(std::move(*v));
+      }
+      case K::kGetItem: {
+        auto key = ParseLiteral(step_, e->literal_json);
+        if (!key.ok()) return key.status();
+        if (!key->is_string() && !key->is_number_integer()) {
+          return StepError(step_, absl::StrCat("expression: column key must be a string or an integer, got ",
+                                               e->literal_json));
+        }
+        auto operand = Compile(e->left.get(), depth + 1, level);
+        if (!operand.ok()) return operand.status();
+        return expr::Expr::MakeGetItem(std::move(*operand), std::move(*key));
+      }
+      case K::kUnary: {
+        static constexpr expr::UnaryOp kOps[] = {expr::UnaryOp::kNeg, expr::UnaryOp::kInvert,
+                                                 expr::UnaryOp::kAbs, expr::UnaryOp::kIsNull,
+                                                 expr::UnaryOp::kNotNull};
+        if (e->op < 1 || e->op > 5) return StepError(step_, absl::StrCat("expression: unknown unary operator ", e->op));
+        auto operand = Compile(e->left.get(), depth + 1, level);
+        if (!operand.ok()) return operand.status();
+        return expr::Expr::MakeUnary(kOps[e->op - 1], std::move(*operand));
+      }
+      case K::kBinary: {
+        static constexpr expr::BinaryOp kOps[] = {
+            expr::BinaryOp::kAdd, expr::BinaryOp::kSub, expr::BinaryOp::kMul, expr::BinaryOp::kTrueDiv,
+            expr::BinaryOp::kFloorDiv, expr::BinaryOp::kMod, expr::BinaryOp::kPow, expr::BinaryOp::kEq,
+            expr::BinaryOp::kNe, expr::BinaryOp::kLt, expr::BinaryOp::kLe, expr::BinaryOp::kGt,
+            expr::BinaryOp::kGe, expr::BinaryOp::kAnd, expr::BinaryOp::kOr, expr::BinaryOp::kIs,
+            expr::BinaryOp::kIsNot, expr::BinaryOp::kContains, expr::BinaryOp::kIsIn};
+        if (e->op < 1 || e->op > 19) return StepError(step_, absl::StrCat("expression: unknown binary operator ", e->op));
+        int l1 = 0, l2 = 0;
+        auto left = Compile(e->left.get(), depth + 1, &l1);
+        if (!left.ok()) return left.status();
+        auto right = Compile(e->right.get(), depth + 1, &l2);
+        if (!right.ok()) return right.status();
+        *level = std::max(l1, l2);
+        return expr::Expr::MakeBinary(kOps[e->op - 1], std::move(*left), std::move(*right));
+      }
+      case K::kApply: {
+        if (auto st = CheckFunction(step_, e->function, "series.apply function"); !st.ok()) return st;
+        if (e->left != nullptr && e->left->kind == K::kApply) {
+          // x.apply(f).apply(g): one call running f then g.
+          auto inner = Compile(e->left.get(), depth + 1, level);
+          if (!inner.ok()) return inner.status();
+          const ApplyCall& call = out_->calls[(*inner)->slot];
+          plan_->segments_[call.segment_id].ops.push_back(SegmentOp{OpKind::kApply, e->function, step_.id});
+          return inner;
+        }
+        int arg_level = 0;
+        auto argument = Compile(e->left.get(), depth + 1, &arg_level);
+        if (!argument.ok()) return argument.status();
+        Segment seg;
+        seg.id = static_cast<uint32_t>(plan_->segments_.size());
+        seg.on_argument = true;
+        seg.ops.push_back(SegmentOp{OpKind::kApply, e->function, step_.id});
+        plan_->segments_.push_back(std::move(seg));
+        out_->calls.push_back(ApplyCall{plan_->segments_.back().id, std::move(*argument), arg_level});
+        *level = arg_level + 1;
+        out_->levels = std::max(out_->levels, *level);
+        return expr::Expr::MakeSlot(static_cast<int>(out_->calls.size() - 1));
+      }
+      case K::kUnspecified:
+        break;
+    }
+    return StepError(step_, "expression: unknown or missing expression kind");
+  }
+
+ private:
+  static constexpr int kMaxDepth = 200;
+  Plan* plan_;
+  const Step& step_;
+  CompiledExpr* out_;
+};
 
 absl::StatusOr<std::unique_ptr<Plan>> Plan::Compile(const PipelineSpec& spec) {
   auto plan = std::unique_ptr<Plan>(new Plan());
@@ -156,6 +259,36 @@ absl::StatusOr<std::unique_ptr<Plan>> Plan::Compile(const PipelineSpec& spec) {
         plan->nodes_.push_back(PlanNode{PlanNode::Kind::kToTopic, 0, out.get(), key_from_segment, s->id});
         break;
       }
+      case StepKind::kAssign:
+      case StepKind::kFilterExpr:
+      case StepKind::kMapExpr: {
+        open = nullptr;
+        if (s->kind == StepKind::kAssign && s->column.empty()) return StepError(*s, "assignment has no column");
+        if (s->expr == nullptr) return StepError(*s, "has no expression");
+        auto ce = std::make_shared<CompiledExpr>();
+        ExprCompiler compiler(plan.get(), *s, ce.get());
+        int level = 0;
+        auto root = compiler.Compile(s->expr.get(), 0, &level);
+        if (!root.ok()) return root.status();
+        ce->root = std::move(*root);
+        ce->text = expr::ToString(*ce->root);
+        PlanNode node{s->kind == StepKind::kAssign       ? PlanNode::Kind::kAssign
+                      : s->kind == StepKind::kFilterExpr ? PlanNode::Kind::kFilterExpr
+                                                         : PlanNode::Kind::kMapExpr,
+                      0, nullptr, false, s->id};
+        node.expr = std::move(ce);
+        node.column = s->column;
+        plan->nodes_.push_back(std::move(node));
+        break;
+      }
+      case StepKind::kProject: {
+        open = nullptr;
+        if (s->columns.empty()) return StepError(*s, "projection has no columns");
+        PlanNode node{PlanNode::Kind::kProject, 0, nullptr, false, s->id};
+        node.columns = s->columns;
+        plan->nodes_.push_back(std::move(node));
+        break;
+      }
       case StepKind::kUnspecified:
         return StepError(*s, "unknown or missing step kind");
     }
@@ -164,6 +297,12 @@ absl::StatusOr<std::unique_ptr<Plan>> Plan::Compile(const PipelineSpec& spec) {
   // indices, so nothing else holds them.
   plan->plan_id_ = PlanIdOf(spec, chain);
   return plan;
+}
+
+size_t Plan::native_steps() const {
+  size_t n = 0;
+  for (const PlanNode& node : nodes_) n += node.kind != PlanNode::Kind::kSegment;
+  return n;
 }
 
 std::vector<std::string> Plan::output_topics() const {

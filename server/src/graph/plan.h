@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "expr/expr.h"
 #include "graph/graph.h"
 #include "serde/serde.h"
 
@@ -30,6 +31,27 @@ struct Segment {
   std::vector<SegmentOp> ops;
   // True when the last op is kToTopicKey (the result carries a produce key).
   bool yields_key = false;
+  // True for `series.apply` calls inside an expression: the segment runs on
+  // an argument value, not on the record value.
+  bool on_argument = false;
+};
+
+// A client function call inside an expression: `argument` is evaluated
+// natively, sent to segment `segment_id`, and the answer fills slot i (its
+// index in CompiledExpr::calls). Calls of one level depend only on calls of
+// lower levels, so each level is one round of invocations.
+struct ApplyCall {
+  uint32_t segment_id = 0;
+  expr::ExprPtr argument;
+  int level = 0;
+};
+
+// An expression ready to run: the native tree plus the client calls it needs.
+struct CompiledExpr {
+  expr::ExprPtr root;
+  std::vector<ApplyCall> calls;
+  int levels = 0;  // rounds of client calls before `root` can be evaluated
+  std::string text;  // Python-like rendering for errors
 };
 
 // Serializers of a topic the plan produces to.
@@ -41,7 +63,7 @@ struct OutputTopic {
 
 // One node of execution order.
 struct PlanNode {
-  enum class Kind { kSegment, kToTopic };
+  enum class Kind { kSegment, kToTopic, kAssign, kFilterExpr, kProject, kMapExpr };
   Kind kind;
   // kSegment: index into Plan::segments.
   uint32_t segment_id = 0;
@@ -50,6 +72,11 @@ struct PlanNode {
   const OutputTopic* output = nullptr;
   bool key_from_segment = false;
   std::string step_id;
+  // kAssign, kFilterExpr, kMapExpr: the expression.
+  std::shared_ptr<const CompiledExpr> expr;
+  // kAssign: the key set; kProject: the keys kept.
+  std::string column;
+  std::vector<std::string> columns;
 };
 
 class Plan {
@@ -70,11 +97,14 @@ class Plan {
   // Whether any node needs the client (a session can run without callbacks
   // only when this is false).
   bool has_client_functions() const { return !segments_.empty(); }
+  // Number of native (C++) steps.
+  size_t native_steps() const;
   // Names of topics the plan produces to.
   std::vector<std::string> output_topics() const;
 
  private:
   Plan() = default;
+  friend class ExprCompiler;
 
   std::string plan_id_;
   std::string source_topic_;

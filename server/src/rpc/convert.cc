@@ -20,6 +20,44 @@ void FnTo(const graph::FunctionRef& f, v1::FunctionRef* out) {
   out->set_display_name(f.display_name);
 }
 
+graph::ExprSpecPtr ExprFrom(const v1::Expr& e) {
+  auto out = std::make_shared<graph::ExprSpec>();
+  using K = graph::ExprSpec::Kind;
+  switch (e.kind_case()) {
+    case v1::Expr::kValue:
+      out->kind = K::kValue;
+      break;
+    case v1::Expr::kGetItem:
+      out->kind = K::kGetItem;
+      if (e.get_item().has_operand()) out->left = ExprFrom(e.get_item().operand());
+      out->literal_json = e.get_item().key().json();
+      break;
+    case v1::Expr::kLiteral:
+      out->kind = K::kLiteral;
+      out->literal_json = e.literal().json();
+      break;
+    case v1::Expr::kUnary:
+      out->kind = K::kUnary;
+      out->op = e.unary().op();
+      if (e.unary().has_operand()) out->left = ExprFrom(e.unary().operand());
+      break;
+    case v1::Expr::kBinary:
+      out->kind = K::kBinary;
+      out->op = e.binary().op();
+      if (e.binary().has_left()) out->left = ExprFrom(e.binary().left());
+      if (e.binary().has_right()) out->right = ExprFrom(e.binary().right());
+      break;
+    case v1::Expr::kApply:
+      out->kind = K::kApply;
+      out->function = FnFrom(e.apply().function());
+      if (e.apply().has_operand()) out->left = ExprFrom(e.apply().operand());
+      break;
+    default:
+      out->kind = K::kUnspecified;
+  }
+  return out;
+}
+
 }  // namespace
 
 graph::PipelineSpec FromProto(const v1::Pipeline& p) {
@@ -55,6 +93,23 @@ graph::PipelineSpec FromProto(const v1::Pipeline& p) {
         step.kind = graph::StepKind::kToTopic;
         step.topic = s.to_topic().topic();
         if (s.to_topic().has_key()) step.key_function = FnFrom(s.to_topic().key());
+        break;
+      case v1::Step::kAssign:
+        step.kind = graph::StepKind::kAssign;
+        step.column = s.assign().column();
+        if (s.assign().has_expr()) step.expr = ExprFrom(s.assign().expr());
+        break;
+      case v1::Step::kFilterExpr:
+        step.kind = graph::StepKind::kFilterExpr;
+        if (s.filter_expr().has_predicate()) step.expr = ExprFrom(s.filter_expr().predicate());
+        break;
+      case v1::Step::kProject:
+        step.kind = graph::StepKind::kProject;
+        step.columns.assign(s.project().columns().begin(), s.project().columns().end());
+        break;
+      case v1::Step::kMapExpr:
+        step.kind = graph::StepKind::kMapExpr;
+        if (s.map_expr().has_expr()) step.expr = ExprFrom(s.map_expr().expr());
         break;
       default:
         step.kind = graph::StepKind::kUnspecified;

@@ -147,11 +147,9 @@ grpc::Status Session::Register(const v1::Register& reg) {
       return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                           absl::StrCat("config: ", runner.status().message()));
     }
-    if (absl::Status s = kafka::CheckBrokerReachable(brokers, app_config_.consumer_extra_config().empty()
-                                                                  ? kafka::Settings{}
-                                                                  : kafka::Settings(app_config_.consumer_extra_config().begin(),
-                                                                                    app_config_.consumer_extra_config().end()),
-                                                     options_->broker_timeout);
+    const kafka::Settings security(app_config_.consumer_extra_config().begin(),
+                                   app_config_.consumer_extra_config().end());
+    if (absl::Status s = kafka::CheckBrokerReachable(brokers, security, options_->broker_timeout);
         !s.ok()) {
       return grpc::Status(grpc::StatusCode::UNAVAILABLE, std::string(s.message()));
     }
@@ -186,6 +184,15 @@ void Session::RunPipeline() {
                          "", "", ""};
     ToProto(e, stopped->mutable_error());
   }
+  const runtime::PipelineCounters& c = runner_->counters();
+  v1::PipelineStats* stats = stopped->mutable_stats();
+  stats->set_consumed(c.consumed.load());
+  stats->set_produced(c.produced.load());
+  stats->set_filtered(c.filtered.load());
+  stats->set_skipped(c.skipped.load());
+  stats->set_invocations(c.invocations.load());
+  stats->set_commits(c.commits.load());
+  stats->set_native_evaluations(c.native_evaluations.load());
   FinishWork();
   Write(msg);
   // The client ends its side when it sees Stopped; don't wait forever for it.
@@ -334,8 +341,10 @@ runtime::InvokeFuture Session::Invoke(uint32_t segment_id,
 absl::StatusOr<bool> Session::AskIgnore(runtime::ErrorStage stage, const runtime::ErrorInfo& error,
                                         const runtime::MessageMeta* meta,
                                         const std::string* raw_value) {
-  bool has_callback = (stage == runtime::ErrorStage::kConsumer && app_config_.has_on_consumer_error()) ||
-                      (stage == runtime::ErrorStage::kProducer && app_config_.has_on_producer_error());
+  bool has_callback =
+      (stage == runtime::ErrorStage::kConsumer && app_config_.has_on_consumer_error()) ||
+      (stage == runtime::ErrorStage::kProcessing && app_config_.has_on_processing_error()) ||
+      (stage == runtime::ErrorStage::kProducer && app_config_.has_on_producer_error());
   if (!has_callback) return false;
   std::promise<absl::StatusOr<bool>> promise;
   auto future = promise.get_future();

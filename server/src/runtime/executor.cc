@@ -12,13 +12,24 @@ std::string Where(const MessageMeta& m) {
   return absl::StrCat(m.topic, "[", m.partition, "]@", m.offset);
 }
 
-// Removes from `live` the indices whose fate is no longer kDone-in-progress.
+// Removes from `live` the indices marked in `dropped`.
 void Compact(std::vector<int>& live, const std::vector<bool>& dropped) {
   size_t w = 0;
   for (int idx : live) {
     if (!dropped[idx]) live[w++] = idx;
   }
   live.resize(w);
+}
+
+// "KeyError: 'x' in value['x']" → "KeyError".
+std::string ExceptionName(absl::string_view message) {
+  size_t colon = message.find(':');
+  if (colon == absl::string_view::npos || colon == 0) return "";
+  absl::string_view head = message.substr(0, colon);
+  for (char c : head) {
+    if (!isalnum(static_cast<unsigned char>(c)) && c != '_') return "";
+  }
+  return std::string(head);
 }
 
 }  // namespace
@@ -37,14 +48,20 @@ std::optional<ErrorInfo> Executor::Process(std::vector<Record>& batch,
   for (const graph::PlanNode& node : plan_->nodes()) {
     if (live.empty()) break;
     std::optional<ErrorInfo> err;
-    if (node.kind == graph::PlanNode::Kind::kSegment) {
-      err = RunSegment(plan_->segments()[node.segment_id], batch, live, fates, produce_keys);
-    } else {
-      err = RunToTopic(node, batch, live, fates, produce_keys);
+    switch (node.kind) {
+      case graph::PlanNode::Kind::kSegment:
+        err = RunSegment(plan_->segments()[node.segment_id], batch, live, fates, produce_keys);
+        break;
+      case graph::PlanNode::Kind::kToTopic:
+        err = RunToTopic(node, batch, live, fates, produce_keys);
+        break;
+      default:
+        err = RunNative(node, batch, live, fates);
     }
     if (err) return err;
   }
   for (int idx : live) {
+    EnsurePayload(batch[idx]);
     fates[idx].kind = RecordFate::Kind::kDone;
     fates[idx].value = std::move(batch[idx].value);
   }
@@ -52,82 +69,282 @@ std::optional<ErrorInfo> Executor::Process(std::vector<Record>& batch,
   return std::nullopt;
 }
 
+Executor::PendingCalls Executor::StartCalls(uint32_t segment_id,
+                                            const std::vector<const Record*>& records) {
+  // One invocation per partition chunk; all in flight before any is awaited.
+  std::map<int32_t, std::vector<int>> by_partition;
+  for (size_t i = 0; i < records.size(); ++i) {
+    by_partition[records[i]->meta.partition].push_back(static_cast<int>(i));
+  }
+  PendingCalls pending;
+  pending.count = records.size();
+  for (auto& [partition, positions] : by_partition) {
+    for (size_t start = 0; start < positions.size(); start += options_.max_invoke_records) {
+      size_t end = std::min(positions.size(), start + options_.max_invoke_records);
+      std::vector<int> chunk(positions.begin() + start, positions.begin() + end);
+      std::vector<const Record*> chunk_records;
+      chunk_records.reserve(chunk.size());
+      for (int pos : chunk) chunk_records.push_back(records[pos]);
+      pending.futures.push_back(client_->Invoke(segment_id, chunk_records));
+      pending.positions.push_back(std::move(chunk));
+      ++invocations_;
+    }
+  }
+  return pending;
+}
+
+absl::StatusOr<std::vector<RecordOutcome>> Executor::FinishCalls(PendingCalls& pending) {
+  std::vector<RecordOutcome> outcomes(pending.count);
+  absl::Status first_error;
+  for (size_t c = 0; c < pending.futures.size(); ++c) {
+    absl::StatusOr<std::vector<RecordOutcome>> result = pending.futures[c].get();
+    if (!result.ok()) {
+      if (first_error.ok()) first_error = result.status();
+      continue;
+    }
+    const std::vector<int>& positions = pending.positions[c];
+    if (result->size() != positions.size()) {
+      if (first_error.ok()) {
+        first_error = absl::InternalError(absl::StrCat("client answered ", result->size(),
+                                                       " results for ", positions.size(), " records"));
+      }
+      continue;
+    }
+    for (size_t k = 0; k < positions.size(); ++k) outcomes[positions[k]] = std::move((*result)[k]);
+  }
+  if (!first_error.ok()) return first_error;
+  return outcomes;
+}
+
 std::optional<ErrorInfo> Executor::RunSegment(const graph::Segment& segment,
                                               std::vector<Record>& batch, std::vector<int>& live,
                                               std::vector<RecordFate>& fates,
                                               std::vector<std::optional<serde::Payload>>& produce_keys) {
-  // One invocation per partition chunk; all in flight before waiting.
-  std::map<int32_t, std::vector<int>> by_partition;
-  for (int idx : live) by_partition[batch[idx].meta.partition].push_back(idx);
-  struct Call {
-    std::vector<int> indices;
-    InvokeFuture future;
-  };
-  std::vector<Call> calls;
-  for (auto& [partition, indices] : by_partition) {
-    for (size_t start = 0; start < indices.size(); start += options_.max_invoke_records) {
-      size_t end = std::min(indices.size(), start + options_.max_invoke_records);
-      Call call;
-      call.indices.assign(indices.begin() + start, indices.begin() + end);
-      std::vector<const Record*> records;
-      records.reserve(call.indices.size());
-      for (int idx : call.indices) records.push_back(&batch[idx]);
-      call.future = client_->Invoke(segment.id, records);
-      ++invocations_;
-      calls.push_back(std::move(call));
-    }
+  std::vector<const Record*> records;
+  records.reserve(live.size());
+  for (int idx : live) {
+    EnsurePayload(batch[idx]);
+    records.push_back(&batch[idx]);
   }
+  PendingCalls pending = StartCalls(segment.id, records);
+  absl::StatusOr<std::vector<RecordOutcome>> outcomes = FinishCalls(pending);
+  const std::string first_step = segment.ops.empty() ? "" : segment.ops.front().step_id;
+  if (!outcomes.ok()) return ErrorInfo::FromStatus(outcomes.status(), first_step);
 
   std::vector<bool> dropped(batch.size(), false);
-  for (Call& call : calls) {
-    absl::StatusOr<std::vector<RecordOutcome>> result = call.future.get();
-    if (!result.ok()) {
-      return ErrorInfo::FromStatus(result.status(),
-                                   segment.ops.empty() ? "" : segment.ops.front().step_id);
+  for (size_t k = 0; k < live.size(); ++k) {
+    int idx = live[k];
+    RecordOutcome& o = (*outcomes)[k];
+    switch (o.kind) {
+      case RecordOutcome::Kind::kValue:
+        SetPayload(batch[idx], std::move(o.value));
+        produce_keys[idx] = std::move(o.produce_key);
+        break;
+      case RecordOutcome::Kind::kFiltered:
+        fates[idx].kind = RecordFate::Kind::kFiltered;
+        dropped[idx] = true;
+        ++filtered_;
+        break;
+      case RecordOutcome::Kind::kSkipped:
+        SS_LOG(kWarning, "record.skipped")
+            .Kv("where", Where(batch[idx].meta))
+            .Kv("step", o.error.step_id)
+            .Kv("exception", o.error.exception_type)
+            .Kv("error", o.error.message);
+        fates[idx].kind = RecordFate::Kind::kSkipped;
+        dropped[idx] = true;
+        ++skipped_;
+        break;
+      case RecordOutcome::Kind::kError: {
+        ErrorInfo e = std::move(o.error);
+        SS_LOG(kError, "record.processing_failed")
+            .Kv("where", Where(batch[idx].meta))
+            .Kv("step", e.step_id)
+            .Kv("exception", e.exception_type)
+            .Kv("error", e.message)
+            .Kv("traceback", e.traceback);
+        e.message = absl::StrCat("processing ", Where(batch[idx].meta), " failed at step '",
+                                 e.step_id, "': ", e.exception_type,
+                                 e.exception_type.empty() ? "" : ": ", e.message);
+        return e;
+      }
     }
-    if (result->size() != call.indices.size()) {
-      return ErrorInfo{absl::StatusCode::kInternal,
-                       absl::StrCat("client answered ", result->size(), " results for ",
-                                    call.indices.size(), " records"),
-                       "", "", ""};
+  }
+  Compact(live, dropped);
+  return std::nullopt;
+}
+
+std::optional<ErrorInfo> Executor::NativeFailure(const graph::PlanNode& node, const Record& r,
+                                                 const absl::Status& status, RecordFate& fate) {
+  ErrorInfo e = ErrorInfo::FromStatus(status, node.step_id);
+  e.exception_type = ExceptionName(status.message());
+  e.message = absl::StrCat("processing ", Where(r.meta), " failed at step '", node.step_id,
+                           "': ", status.message());
+  SS_LOG(kError, "record.processing_failed").Kv("where", Where(r.meta)).Kv("step", node.step_id)
+      .Kv("error", status.message());
+  absl::StatusOr<bool> ignore = client_->AskIgnore(ErrorStage::kProcessing, e, &r.meta, nullptr);
+  if (!ignore.ok()) return ErrorInfo::FromStatus(ignore.status(), node.step_id);
+  if (!*ignore) return e;
+  fate.kind = RecordFate::Kind::kSkipped;
+  ++skipped_;
+  return std::nullopt;
+}
+
+std::optional<ErrorInfo> Executor::EvaluateAll(const graph::PlanNode& node,
+                                               std::vector<Record>& batch,
+                                               const std::vector<int>& live,
+                                               std::vector<RecordFate>& fates,
+                                               std::vector<bool>& dropped,
+                                               std::vector<expr::Value>& results) {
+  const graph::CompiledExpr& ce = *node.expr;
+  for (int idx : live) {
+    if (absl::Status s = EnsureDoc(batch[idx]); !s.ok()) {
+      if (auto err = NativeFailure(node, batch[idx], s, fates[idx])) return err;
+      dropped[idx] = true;
     }
-    for (size_t k = 0; k < call.indices.size(); ++k) {
-      int idx = call.indices[k];
-      RecordOutcome& o = (*result)[k];
-      switch (o.kind) {
-        case RecordOutcome::Kind::kValue:
-          batch[idx].value = std::move(o.value);
-          produce_keys[idx] = std::move(o.produce_key);
-          break;
-        case RecordOutcome::Kind::kFiltered:
-          fates[idx].kind = RecordFate::Kind::kFiltered;
+  }
+  // Client calls inside the expression, one round per level.
+  std::vector<std::vector<expr::Value>> slots;
+  if (!ce.calls.empty()) slots.assign(batch.size(), std::vector<expr::Value>(ce.calls.size()));
+  for (int level = 0; level < ce.levels; ++level) {
+    struct Round {
+      size_t call;
+      std::vector<int> indices;
+      std::vector<Record> args;
+      PendingCalls pending;
+    };
+    std::vector<Round> rounds;
+    for (size_t c = 0; c < ce.calls.size(); ++c) {
+      if (ce.calls[c].level != level) continue;
+      Round& round = rounds.emplace_back();
+      round.call = c;
+      for (int idx : live) {
+        if (dropped[idx]) continue;
+        absl::StatusOr<expr::Value> arg = expr::Evaluate(*ce.calls[c].argument, *batch[idx].doc, slots[idx]);
+        ++native_evaluations_;
+        if (!arg.ok()) {
+          if (auto err = NativeFailure(node, batch[idx], arg.status(), fates[idx])) return err;
           dropped[idx] = true;
-          ++filtered_;
-          break;
-        case RecordOutcome::Kind::kSkipped:
-          SS_LOG(kWarning, "record.skipped")
-              .Kv("where", Where(batch[idx].meta))
-              .Kv("step", o.error.step_id)
-              .Kv("exception", o.error.exception_type)
+          continue;
+        }
+        Record a;
+        a.key = batch[idx].key;
+        a.meta = batch[idx].meta;
+        a.value = ValueToPayload(*arg);
+        round.args.push_back(std::move(a));
+        round.indices.push_back(idx);
+      }
+    }
+    for (Round& round : rounds) {
+      std::vector<const Record*> ptrs;
+      ptrs.reserve(round.args.size());
+      for (const Record& a : round.args) ptrs.push_back(&a);
+      round.pending = StartCalls(ce.calls[round.call].segment_id, ptrs);
+    }
+    for (Round& round : rounds) {
+      absl::StatusOr<std::vector<RecordOutcome>> outcomes = FinishCalls(round.pending);
+      if (!outcomes.ok()) return ErrorInfo::FromStatus(outcomes.status(), node.step_id);
+      for (size_t k = 0; k < round.indices.size(); ++k) {
+        int idx = round.indices[k];
+        RecordOutcome& o = (*outcomes)[k];
+        if (dropped[idx]) continue;
+        if (o.kind == RecordOutcome::Kind::kValue) {
+          absl::StatusOr<expr::Value> v = PayloadToValue(o.value);
+          if (!v.ok()) return ErrorInfo::FromStatus(v.status(), node.step_id);
+          slots[idx][round.call] = std::move(*v);
+        } else if (o.kind == RecordOutcome::Kind::kSkipped) {
+          SS_LOG(kWarning, "record.skipped").Kv("where", Where(batch[idx].meta)).Kv("step", node.step_id)
               .Kv("error", o.error.message);
           fates[idx].kind = RecordFate::Kind::kSkipped;
           dropped[idx] = true;
           ++skipped_;
-          break;
-        case RecordOutcome::Kind::kError: {
+        } else {
           ErrorInfo e = std::move(o.error);
-          SS_LOG(kError, "record.processing_failed")
-              .Kv("where", Where(batch[idx].meta))
-              .Kv("step", e.step_id)
-              .Kv("exception", e.exception_type)
-              .Kv("error", e.message)
-              .Kv("traceback", e.traceback);
           e.message = absl::StrCat("processing ", Where(batch[idx].meta), " failed at step '",
-                                   e.step_id, "': ", e.exception_type,
+                                   node.step_id, "': ", e.exception_type,
                                    e.exception_type.empty() ? "" : ": ", e.message);
+          if (e.step_id.empty()) e.step_id = node.step_id;
           return e;
         }
       }
+    }
+  }
+  static const std::vector<expr::Value> kNoSlots;
+  for (int idx : live) {
+    if (dropped[idx]) continue;
+    absl::StatusOr<expr::Value> v =
+        expr::Evaluate(*ce.root, *batch[idx].doc, ce.calls.empty() ? kNoSlots : slots[idx]);
+    ++native_evaluations_;
+    if (!v.ok()) {
+      if (auto err = NativeFailure(node, batch[idx], v.status(), fates[idx])) return err;
+      dropped[idx] = true;
+      continue;
+    }
+    results[idx] = std::move(*v);
+  }
+  return std::nullopt;
+}
+
+std::optional<ErrorInfo> Executor::RunNative(const graph::PlanNode& node, std::vector<Record>& batch,
+                                             std::vector<int>& live, std::vector<RecordFate>& fates) {
+  std::vector<bool> dropped(batch.size(), false);
+  std::vector<expr::Value> results;
+  if (node.expr) {
+    results.resize(batch.size());
+    if (auto err = EvaluateAll(node, batch, live, fates, dropped, results)) return err;
+  }
+  for (int idx : live) {
+    if (dropped[idx]) continue;
+    Record& r = batch[idx];
+    absl::Status status;
+    switch (node.kind) {
+      case graph::PlanNode::Kind::kAssign:
+        if (!r.doc->is_object()) {
+          status = absl::InvalidArgumentError(absl::StrCat(
+              "TypeError: '", expr::PyTypeName(*r.doc), "' object does not support item assignment"));
+          break;
+        }
+        (*r.doc)[node.column] = std::move(results[idx]);
+        r.payload_fresh = false;
+        break;
+      case graph::PlanNode::Kind::kFilterExpr:
+        if (!expr::Truthy(results[idx])) {
+          fates[idx].kind = RecordFate::Kind::kFiltered;
+          dropped[idx] = true;
+          ++filtered_;
+        }
+        break;
+      case graph::PlanNode::Kind::kMapExpr:
+        SetDoc(r, std::move(results[idx]));
+        break;
+      case graph::PlanNode::Kind::kProject: {
+        if (absl::Status s = EnsureDoc(r); !s.ok()) {
+          status = s;
+          break;
+        }
+        if (!r.doc->is_object()) {
+          status = absl::InvalidArgumentError(
+              absl::StrCat("TypeError: '", expr::PyTypeName(*r.doc), "' object is not subscriptable"));
+          break;
+        }
+        expr::Value out = expr::Value::object();
+        for (const std::string& col : node.columns) {
+          auto it = r.doc->find(col);
+          if (it == r.doc->end()) {
+            status = absl::InvalidArgumentError(absl::StrCat("KeyError: '", col, "'"));
+            break;
+          }
+          out[col] = std::move(*it);
+        }
+        if (status.ok()) SetDoc(r, std::move(out));
+        break;
+      }
+      default:
+        status = absl::InternalError("unexpected native node");
+    }
+    if (!status.ok()) {
+      if (auto err = NativeFailure(node, r, status, fates[idx])) return err;
+      dropped[idx] = true;
     }
   }
   Compact(live, dropped);
@@ -143,6 +360,7 @@ std::optional<ErrorInfo> Executor::RunToTopic(const graph::PlanNode& node,
   static const std::vector<Header> kNoHeaders;
   for (int idx : live) {
     Record& r = batch[idx];
+    EnsurePayload(r);
     const serde::Payload& key =
         node.key_from_segment && produce_keys[idx] ? *produce_keys[idx] : r.key;
     absl::Status status;

@@ -53,11 +53,34 @@ class Executor {
   uint64_t produced() const { return produced_; }
   uint64_t filtered() const { return filtered_; }
   uint64_t skipped() const { return skipped_; }
+  uint64_t native_evaluations() const { return native_evaluations_; }
 
  private:
+  // Invocations of one segment over some records, all in flight at once.
+  struct PendingCalls {
+    std::vector<std::vector<int>> positions;  // per call: positions in `records`
+    std::vector<InvokeFuture> futures;
+    size_t count = 0;
+  };
+  PendingCalls StartCalls(uint32_t segment_id, const std::vector<const Record*>& records);
+  // Waits for the calls; outcomes in the order of `records` given to StartCalls.
+  absl::StatusOr<std::vector<RecordOutcome>> FinishCalls(PendingCalls& pending);
+
   std::optional<ErrorInfo> RunSegment(const graph::Segment& segment, std::vector<Record>& batch,
                                       std::vector<int>& live, std::vector<RecordFate>& fates,
                                       std::vector<std::optional<serde::Payload>>& produce_keys);
+  std::optional<ErrorInfo> RunNative(const graph::PlanNode& node, std::vector<Record>& batch,
+                                     std::vector<int>& live, std::vector<RecordFate>& fates);
+  // Evaluates node.expr for every live record (running its client calls
+  // first). Records whose evaluation failed and were skipped are marked in
+  // `dropped`; results[idx] is set for the others.
+  std::optional<ErrorInfo> EvaluateAll(const graph::PlanNode& node, std::vector<Record>& batch,
+                                       const std::vector<int>& live, std::vector<RecordFate>& fates,
+                                       std::vector<bool>& dropped, std::vector<expr::Value>& results);
+  // The processing-error path of a native step: asks the client's verdict.
+  // Returns the fatal error, or nullopt when the record is skipped.
+  std::optional<ErrorInfo> NativeFailure(const graph::PlanNode& node, const Record& r,
+                                         const absl::Status& status, RecordFate& fate);
   std::optional<ErrorInfo> RunToTopic(const graph::PlanNode& node, std::vector<Record>& batch,
                                       std::vector<int>& live, std::vector<RecordFate>& fates,
                                       std::vector<std::optional<serde::Payload>>& produce_keys);
@@ -70,6 +93,7 @@ class Executor {
   uint64_t produced_ = 0;
   uint64_t filtered_ = 0;
   uint64_t skipped_ = 0;
+  uint64_t native_evaluations_ = 0;
 };
 
 }  // namespace sidestream::runtime

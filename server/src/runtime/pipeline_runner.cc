@@ -53,7 +53,9 @@ std::optional<ErrorInfo> PipelineRunner::Run() {
   }
   auto last_commit = std::chrono::steady_clock::now();
   last_progress_ = last_commit;
-  const auto poll_wait = std::min(options_.poll_timeout, options_.commit_interval);
+  // Short waits keep stop requests and checkpoints prompt on idle topics.
+  const auto poll_wait = std::min({options_.poll_timeout, options_.commit_interval,
+                                   std::chrono::milliseconds(100)});
   std::optional<ErrorInfo> failure;
 
   while (!stop_requested_.load() && !failure) {
@@ -159,11 +161,14 @@ std::optional<ErrorInfo> PipelineRunner::ProcessBatch(std::vector<kafka::Consume
   if (!records.empty()) {
     uint64_t inv0 = executor_->invocations(), prod0 = executor_->produced();
     uint64_t filt0 = executor_->filtered(), skip0 = executor_->skipped();
+    uint64_t eval0 = executor_->native_evaluations();
     std::optional<ErrorInfo> err = executor_->Process(records, nullptr);
     counters_.invocations.fetch_add(executor_->invocations() - inv0, std::memory_order_relaxed);
     counters_.produced.fetch_add(executor_->produced() - prod0, std::memory_order_relaxed);
     counters_.filtered.fetch_add(executor_->filtered() - filt0, std::memory_order_relaxed);
     counters_.skipped.fetch_add(executor_->skipped() - skip0, std::memory_order_relaxed);
+    counters_.native_evaluations.fetch_add(executor_->native_evaluations() - eval0,
+                                           std::memory_order_relaxed);
     if (err) return err;
   }
   for (const auto& [tp, next] : next_offsets) processed_[tp] = next;

@@ -55,6 +55,7 @@ struct PipelineCounters {
   std::atomic<uint64_t> skipped{0};
   std::atomic<uint64_t> invocations{0};
   std::atomic<uint64_t> commits{0};
+  std::atomic<uint64_t> native_evaluations{0};
 };
 
 class PipelineRunner final : public kafka::RebalanceListener, public OutputSink {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "expr/expr.h"
 #include "serde/payload.h"
 
 namespace sidestream::runtime {
@@ -29,11 +30,30 @@ struct MessageMeta {
   std::vector<Header> headers;
 };
 
+// A record's value lives in one of two forms: the encoded Payload (what
+// travels to the client and to serializers) and, once a native step needed
+// it, the decoded document. Use the helpers below to move between them; each
+// form is converted at most once per change.
 struct Record {
   serde::Payload key;
-  serde::Payload value;
+  serde::Payload value;  // valid when `payload_fresh`
   MessageMeta meta;
+  std::optional<expr::Value> doc;  // decoded value, when a native step needed it
+  bool payload_fresh = true;       // false after a native step changed `doc`
 };
+
+// Decodes the payload into `doc` if not done yet. Errors: INVALID_ARGUMENT
+// for JSON text that does not parse (cannot happen for validated input).
+absl::Status EnsureDoc(Record& r);
+// Re-encodes `doc` into the payload if a native step changed it.
+void EnsurePayload(Record& r);
+// Replaces the value with a payload (e.g. a client result).
+void SetPayload(Record& r, serde::Payload p);
+// Replaces the value with a document (a native step's result).
+void SetDoc(Record& r, expr::Value v);
+// Payload <-> document conversions.
+absl::StatusOr<expr::Value> PayloadToValue(const serde::Payload& p);
+serde::Payload ValueToPayload(const expr::Value& v);
 
 // An error with the context a user needs to act on it.
 struct ErrorInfo {
