@@ -249,3 +249,156 @@ TEST(Executor, UnavailableClientFailsTheBatch) {
 
 }  // namespace
 }  // namespace sidestream::runtime
+
+namespace sidestream::runtime {
+namespace {
+
+graph::ExprSpecPtr Col(std::string name, graph::ExprSpecPtr of = nullptr) {
+  auto e = std::make_shared<graph::ExprSpec>();
+  e->kind = graph::ExprSpec::Kind::kGetItem;
+  if (!of) {
+    auto v = std::make_shared<graph::ExprSpec>();
+    v->kind = graph::ExprSpec::Kind::kValue;
+    of = v;
+  }
+  e->left = of;
+  e->literal_json = "\"" + name + "\"";
+  return e;
+}
+graph::ExprSpecPtr Lit(std::string json) {
+  auto e = std::make_shared<graph::ExprSpec>();
+  e->kind = graph::ExprSpec::Kind::kLiteral;
+  e->literal_json = std::move(json);
+  return e;
+}
+graph::ExprSpecPtr Bin(int op, graph::ExprSpecPtr l, graph::ExprSpecPtr r) {
+  auto e = std::make_shared<graph::ExprSpec>();
+  e->kind = graph::ExprSpec::Kind::kBinary;
+  e->op = op;
+  e->left = std::move(l);
+  e->right = std::move(r);
+  return e;
+}
+graph::ExprSpecPtr ApplyFn(std::string fn, graph::ExprSpecPtr operand) {
+  auto e = std::make_shared<graph::ExprSpec>();
+  e->kind = graph::ExprSpec::Kind::kApply;
+  e->function.function_id = std::move(fn);
+  e->left = std::move(operand);
+  return e;
+}
+constexpr int kAdd = 1, kGt = 12;
+
+graph::Step Native(std::string id, std::string input, graph::StepKind kind, graph::ExprSpecPtr e,
+                   std::string column = "") {
+  graph::Step s;
+  s.id = std::move(id);
+  s.input = std::move(input);
+  s.kind = kind;
+  s.expr = std::move(e);
+  s.column = std::move(column);
+  return s;
+}
+
+// sdf = sdf[sdf["x"] > 0]; sdf["z"] = sdf["x"] + sdf["y"]; sdf = sdf[["x", "z"]]; to_topic
+TEST(ExecutorNative, FilterAssignProjectWithoutAnyClientCall) {
+  graph::Step project;
+  project.id = "project-3";
+  project.input = "assign-2";
+  project.kind = graph::StepKind::kProject;
+  project.columns = {"x", "z"};
+  auto plan = Compile({Native("filter-1", "in", graph::StepKind::kFilterExpr, Bin(kGt, Col("x"), Lit("0"))),
+                       Native("assign-2", "filter-1", graph::StepKind::kAssign, Bin(kAdd, Col("x"), Col("y")), "z"),
+                       project, ToOut("to_topic-4", "project-3")});
+  EXPECT_FALSE(plan->has_client_functions());
+  FakeClient client(plan.get());
+  MemorySink sink;
+  Executor ex(plan.get(), &client, &sink);
+  std::vector<Record> batch = {Rec(0, 1, R"({"x":1,"y":2.5,"w":0})"), Rec(0, 2, R"({"x":-1,"y":2})"),
+                               Rec(1, 3, R"({"x":3,"y":4})")};
+  std::vector<RecordFate> fates;
+  ASSERT_FALSE(ex.Process(batch, &fates).has_value());
+  EXPECT_TRUE(client.calls.empty());
+  EXPECT_EQ(ex.invocations(), 0u);
+  ASSERT_EQ(sink.messages.size(), 2u);
+  EXPECT_EQ(*sink.messages[0].value, R"({"x":1,"z":3.5})");
+  EXPECT_EQ(*sink.messages[1].value, R"({"x":3,"z":7})");
+  EXPECT_EQ(fates[1].kind, RecordFate::Kind::kFiltered);
+}
+
+// sdf["z"] = (sdf["x"] + sdf["y"]).apply(f) + 1: x+y natively, f in the client, +1 natively.
+TEST(ExecutorNative, SeriesApplyInsideAnExpressionShipsOnlyTheArgument) {
+  auto plan = Compile({Native("assign-1", "in", graph::StepKind::kAssign,
+                              Bin(kAdd, ApplyFn("double", Bin(kAdd, Col("x"), Col("y"))), Lit("1")), "z")});
+  ASSERT_EQ(plan->segments().size(), 1u);
+  EXPECT_TRUE(plan->segments()[0].on_argument);
+  FakeClient client(plan.get());
+  std::vector<std::string> seen;
+  client.functions["double"] = [&](const Payload& v) {
+    seen.push_back(v.data);
+    return Payload::Json(std::to_string(std::stoi(v.data) * 2));
+  };
+  MemorySink sink;
+  Executor ex(plan.get(), &client, &sink);
+  std::vector<Record> batch = {Rec(0, 1, R"({"x":1,"y":2})"), Rec(0, 2, R"({"x":5,"y":5})")};
+  std::vector<RecordFate> fates;
+  ASSERT_FALSE(ex.Process(batch, &fates).has_value());
+  EXPECT_EQ(seen, (std::vector<std::string>{"3", "10"}));  // only the argument travels
+  EXPECT_EQ(client.calls.size(), 1u);
+  EXPECT_EQ(fates[0].value.data, R"({"x":1,"y":2,"z":7})");
+  EXPECT_EQ(fates[1].value.data, R"({"x":5,"y":5,"z":21})");
+}
+
+TEST(ExecutorNative, ChainedSeriesAppliesFuseIntoOneCall) {
+  auto plan = Compile({Native("assign-1", "in", graph::StepKind::kAssign,
+                              ApplyFn("inc", ApplyFn("inc", Col("x"))), "z")});
+  ASSERT_EQ(plan->segments().size(), 1u);
+  EXPECT_EQ(plan->segments()[0].ops.size(), 2u);
+  FakeClient client(plan.get());
+  client.functions["inc"] = [](const Payload& v) { return Payload::Json(std::to_string(std::stoi(v.data) + 1)); };
+  MemorySink sink;
+  Executor ex(plan.get(), &client, &sink);
+  std::vector<Record> batch = {Rec(0, 1, R"({"x":1})")};
+  std::vector<RecordFate> fates;
+  ASSERT_FALSE(ex.Process(batch, &fates).has_value());
+  EXPECT_EQ(client.calls.size(), 1u);
+  EXPECT_EQ(fates[0].value.data, R"({"x":1,"z":3})");
+}
+
+TEST(ExecutorNative, PythonErrorsStopWithTheExpressionOrAreSkippedOnVerdict) {
+  auto plan = Compile({Native("assign-1", "in", graph::StepKind::kAssign, Bin(kAdd, Col("x"), Col("y")), "z")});
+  FakeClient client(plan.get());
+  MemorySink sink;
+  Executor ex(plan.get(), &client, &sink);
+  std::vector<Record> batch = {Rec(0, 1, R"({"x":1,"y":2})"), Rec(0, 2, R"({"x":1})"), Rec(0, 3, R"({"x":"a","y":2})")};
+  auto err = ex.Process(batch, nullptr);
+  ASSERT_TRUE(err.has_value());
+  EXPECT_EQ(err->step_id, "assign-1");
+  EXPECT_EQ(err->exception_type, "KeyError");
+  EXPECT_NE(err->message.find("in[0]@2"), std::string::npos) << err->message;
+  EXPECT_NE(err->message.find("value['y']"), std::string::npos) << err->message;
+  ASSERT_EQ(client.asked.size(), 1u);
+  EXPECT_EQ(client.asked[0], ErrorStage::kProcessing);
+
+  client.verdict = true;  // on_processing_error returned True
+  std::vector<Record> again = {Rec(0, 1, R"({"x":1,"y":2})"), Rec(0, 2, R"({"x":1})"), Rec(0, 3, R"({"x":"a","y":2})")};
+  std::vector<RecordFate> fates;
+  ASSERT_FALSE(ex.Process(again, &fates).has_value());
+  EXPECT_EQ(fates[0].kind, RecordFate::Kind::kDone);
+  EXPECT_EQ(fates[1].kind, RecordFate::Kind::kSkipped);
+  EXPECT_EQ(fates[2].kind, RecordFate::Kind::kSkipped);  // TypeError: str + int
+}
+
+TEST(ExecutorNative, AssignOnANonDictIsATypeError) {
+  auto plan = Compile({Native("assign-1", "in", graph::StepKind::kAssign, Lit("1"), "z")});
+  FakeClient client(plan.get());
+  MemorySink sink;
+  Executor ex(plan.get(), &client, &sink);
+  std::vector<Record> batch = {Rec(0, 1, "[1,2]")};
+  auto err = ex.Process(batch, nullptr);
+  ASSERT_TRUE(err.has_value());
+  EXPECT_NE(err->message.find("TypeError: 'list' object does not support item assignment"), std::string::npos)
+      << err->message;
+}
+
+}  // namespace
+}  // namespace sidestream::runtime

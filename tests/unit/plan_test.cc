@@ -171,3 +171,57 @@ TEST(PlanCompile, StatefulFunctionsAreRejectedUntilStateExists) {
 
 }  // namespace
 }  // namespace sidestream::graph
+
+namespace sidestream::graph {
+namespace {
+
+TEST(PlanCompileExpr, MalformedExpressionsNameTheStep) {
+  PipelineSpec p = Base();
+  Step s;
+  s.id = "assign-7";
+  s.input = "in";
+  s.kind = StepKind::kAssign;
+  s.column = "z";
+  auto bin = std::make_shared<ExprSpec>();
+  bin->kind = ExprSpec::Kind::kBinary;
+  bin->op = 99;
+  s.expr = bin;
+  p.steps = {s};
+  std::string e = ErrorOf(p);
+  EXPECT_NE(e.find("step 'assign-7': expression: unknown binary operator 99"), std::string::npos) << e;
+
+  bin = std::make_shared<ExprSpec>();
+  bin->kind = ExprSpec::Kind::kBinary;
+  bin->op = 1;  // ADD with one operand
+  auto v = std::make_shared<ExprSpec>();
+  v->kind = ExprSpec::Kind::kValue;
+  bin->left = v;
+  s.expr = bin;
+  p.steps = {s};
+  e = ErrorOf(p);
+  EXPECT_NE(e.find("wrong arity"), std::string::npos) << e;
+
+  auto get = std::make_shared<ExprSpec>();
+  get->kind = ExprSpec::Kind::kGetItem;
+  get->left = v;
+  get->literal_json = "[1]";
+  s.expr = get;
+  p.steps = {s};
+  e = ErrorOf(p);
+  EXPECT_NE(e.find("column key must be a string or an integer"), std::string::npos) << e;
+
+  auto lit = std::make_shared<ExprSpec>();
+  lit->kind = ExprSpec::Kind::kLiteral;
+  lit->literal_json = "{oops";
+  s.expr = lit;
+  p.steps = {s};
+  e = ErrorOf(p);
+  EXPECT_NE(e.find("is not valid JSON"), std::string::npos) << e;
+
+  s.expr = nullptr;
+  p.steps = {s};
+  EXPECT_NE(ErrorOf(p).find("has no expression"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace sidestream::graph
