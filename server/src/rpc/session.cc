@@ -193,8 +193,12 @@ void Session::RunPipeline() {
   stats->set_invocations(c.invocations.load());
   stats->set_commits(c.commits.load());
   stats->set_native_evaluations(c.native_evaluations.load());
+  EndWith(msg);
+}
+
+void Session::EndWith(const v1::ServerMessage& stopped) {
   FinishWork();
-  Write(msg);
+  Write(stopped);
   // The client ends its side when it sees Stopped; don't wait forever for it.
   std::unique_lock<std::mutex> lock(mu_);
   if (!cv_.wait_for(lock, std::chrono::seconds(5), [this] { return reader_done_; })) {
@@ -234,7 +238,13 @@ void Session::RunDryRuns() {
     for (auto& p : sink.produced) *out->add_produced() = std::move(p);
     if (!Write(msg)) break;
   }
-  FinishWork();
+  v1::ServerMessage msg;
+  v1::Stopped* stopped = msg.mutable_stopped();
+  if (shutting_down_.load()) {
+    ToProto(runtime::ErrorInfo{absl::StatusCode::kUnavailable, "sidestreamd is shutting down", "", "", ""},
+            stopped->mutable_error());
+  }
+  EndWith(msg);
 }
 
 void Session::FinishWork() { finished_.store(true); }

@@ -64,6 +64,9 @@ class Session final : public runtime::ClientLink {
   bool Write(const v1::ServerMessage& msg);
   void FailPending(const absl::Status& status);
   void FinishWork();
+  // Marks the work finished, sends `stopped` and waits (5 s at most) for the
+  // client to end the stream before cancelling the call.
+  void EndWith(const v1::ServerMessage& stopped);
 
   // Constant after construction.
   const config::ServerOptions* options_;

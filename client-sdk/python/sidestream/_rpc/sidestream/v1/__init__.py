@@ -1,0 +1,1 @@
+"""Generated code for the sidestream.v1 contract (private; see scripts/gen_proto.sh)."""

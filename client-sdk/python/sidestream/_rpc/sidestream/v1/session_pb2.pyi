@@ -1,0 +1,265 @@
+from sidestream._rpc.sidestream.v1 import common_pb2 as _common_pb2
+from sidestream._rpc.sidestream.v1 import pipeline_pb2 as _pipeline_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from typing import ClassVar as _ClassVar, Iterable as _Iterable, Mapping as _Mapping, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class SessionMode(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    SESSION_MODE_RUN: _ClassVar[SessionMode]
+    SESSION_MODE_DRY_RUN: _ClassVar[SessionMode]
+
+class ErrorStage(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    ERROR_STAGE_UNSPECIFIED: _ClassVar[ErrorStage]
+    ERROR_STAGE_CONSUMER: _ClassVar[ErrorStage]
+    ERROR_STAGE_PROCESSING: _ClassVar[ErrorStage]
+    ERROR_STAGE_PRODUCER: _ClassVar[ErrorStage]
+SESSION_MODE_RUN: SessionMode
+SESSION_MODE_DRY_RUN: SessionMode
+ERROR_STAGE_UNSPECIFIED: ErrorStage
+ERROR_STAGE_CONSUMER: ErrorStage
+ERROR_STAGE_PROCESSING: ErrorStage
+ERROR_STAGE_PRODUCER: ErrorStage
+
+class AppConfig(_message.Message):
+    __slots__ = ("broker_address", "consumer_group", "auto_offset_reset", "auto_commit_enable", "assignment_strategy", "partitioner", "consumer_extra_config", "producer_extra_config", "state_dir", "consumer_poll_timeout", "producer_poll_timeout", "loglevel", "commit_interval", "has_on_consumer_error", "has_on_producer_error", "has_on_processing_error")
+    class ConsumerExtraConfigEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    class ProducerExtraConfigEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    BROKER_ADDRESS_FIELD_NUMBER: _ClassVar[int]
+    CONSUMER_GROUP_FIELD_NUMBER: _ClassVar[int]
+    AUTO_OFFSET_RESET_FIELD_NUMBER: _ClassVar[int]
+    AUTO_COMMIT_ENABLE_FIELD_NUMBER: _ClassVar[int]
+    ASSIGNMENT_STRATEGY_FIELD_NUMBER: _ClassVar[int]
+    PARTITIONER_FIELD_NUMBER: _ClassVar[int]
+    CONSUMER_EXTRA_CONFIG_FIELD_NUMBER: _ClassVar[int]
+    PRODUCER_EXTRA_CONFIG_FIELD_NUMBER: _ClassVar[int]
+    STATE_DIR_FIELD_NUMBER: _ClassVar[int]
+    CONSUMER_POLL_TIMEOUT_FIELD_NUMBER: _ClassVar[int]
+    PRODUCER_POLL_TIMEOUT_FIELD_NUMBER: _ClassVar[int]
+    LOGLEVEL_FIELD_NUMBER: _ClassVar[int]
+    COMMIT_INTERVAL_FIELD_NUMBER: _ClassVar[int]
+    HAS_ON_CONSUMER_ERROR_FIELD_NUMBER: _ClassVar[int]
+    HAS_ON_PRODUCER_ERROR_FIELD_NUMBER: _ClassVar[int]
+    HAS_ON_PROCESSING_ERROR_FIELD_NUMBER: _ClassVar[int]
+    broker_address: str
+    consumer_group: str
+    auto_offset_reset: str
+    auto_commit_enable: bool
+    assignment_strategy: str
+    partitioner: str
+    consumer_extra_config: _containers.ScalarMap[str, str]
+    producer_extra_config: _containers.ScalarMap[str, str]
+    state_dir: str
+    consumer_poll_timeout: float
+    producer_poll_timeout: float
+    loglevel: str
+    commit_interval: float
+    has_on_consumer_error: bool
+    has_on_producer_error: bool
+    has_on_processing_error: bool
+    def __init__(self, broker_address: _Optional[str] = ..., consumer_group: _Optional[str] = ..., auto_offset_reset: _Optional[str] = ..., auto_commit_enable: bool = ..., assignment_strategy: _Optional[str] = ..., partitioner: _Optional[str] = ..., consumer_extra_config: _Optional[_Mapping[str, str]] = ..., producer_extra_config: _Optional[_Mapping[str, str]] = ..., state_dir: _Optional[str] = ..., consumer_poll_timeout: _Optional[float] = ..., producer_poll_timeout: _Optional[float] = ..., loglevel: _Optional[str] = ..., commit_interval: _Optional[float] = ..., has_on_consumer_error: bool = ..., has_on_producer_error: bool = ..., has_on_processing_error: bool = ...) -> None: ...
+
+class Register(_message.Message):
+    __slots__ = ("protocol_version", "capabilities", "client_name", "config", "pipeline", "mode")
+    PROTOCOL_VERSION_FIELD_NUMBER: _ClassVar[int]
+    CAPABILITIES_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_NAME_FIELD_NUMBER: _ClassVar[int]
+    CONFIG_FIELD_NUMBER: _ClassVar[int]
+    PIPELINE_FIELD_NUMBER: _ClassVar[int]
+    MODE_FIELD_NUMBER: _ClassVar[int]
+    protocol_version: int
+    capabilities: _containers.RepeatedScalarFieldContainer[str]
+    client_name: str
+    config: AppConfig
+    pipeline: _pipeline_pb2.Pipeline
+    mode: SessionMode
+    def __init__(self, protocol_version: _Optional[int] = ..., capabilities: _Optional[_Iterable[str]] = ..., client_name: _Optional[str] = ..., config: _Optional[_Union[AppConfig, _Mapping]] = ..., pipeline: _Optional[_Union[_pipeline_pb2.Pipeline, _Mapping]] = ..., mode: _Optional[_Union[SessionMode, str]] = ...) -> None: ...
+
+class Registered(_message.Message):
+    __slots__ = ("plan", "server_name", "capabilities")
+    PLAN_FIELD_NUMBER: _ClassVar[int]
+    SERVER_NAME_FIELD_NUMBER: _ClassVar[int]
+    CAPABILITIES_FIELD_NUMBER: _ClassVar[int]
+    plan: _pipeline_pb2.CompiledPlan
+    server_name: str
+    capabilities: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, plan: _Optional[_Union[_pipeline_pb2.CompiledPlan, _Mapping]] = ..., server_name: _Optional[str] = ..., capabilities: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class InvokeRecord(_message.Message):
+    __slots__ = ("value", "key", "context")
+    VALUE_FIELD_NUMBER: _ClassVar[int]
+    KEY_FIELD_NUMBER: _ClassVar[int]
+    CONTEXT_FIELD_NUMBER: _ClassVar[int]
+    value: _common_pb2.Payload
+    key: _common_pb2.Payload
+    context: _common_pb2.MessageContext
+    def __init__(self, value: _Optional[_Union[_common_pb2.Payload, _Mapping]] = ..., key: _Optional[_Union[_common_pb2.Payload, _Mapping]] = ..., context: _Optional[_Union[_common_pb2.MessageContext, _Mapping]] = ...) -> None: ...
+
+class InvokeBatch(_message.Message):
+    __slots__ = ("request_id", "segment_id", "records")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    SEGMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    RECORDS_FIELD_NUMBER: _ClassVar[int]
+    request_id: int
+    segment_id: int
+    records: _containers.RepeatedCompositeFieldContainer[InvokeRecord]
+    def __init__(self, request_id: _Optional[int] = ..., segment_id: _Optional[int] = ..., records: _Optional[_Iterable[_Union[InvokeRecord, _Mapping]]] = ...) -> None: ...
+
+class RecordResult(_message.Message):
+    __slots__ = ("value", "filtered", "error", "skipped", "produce_key")
+    VALUE_FIELD_NUMBER: _ClassVar[int]
+    FILTERED_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    SKIPPED_FIELD_NUMBER: _ClassVar[int]
+    PRODUCE_KEY_FIELD_NUMBER: _ClassVar[int]
+    value: _common_pb2.Payload
+    filtered: bool
+    error: _common_pb2.Error
+    skipped: _common_pb2.Error
+    produce_key: _common_pb2.Payload
+    def __init__(self, value: _Optional[_Union[_common_pb2.Payload, _Mapping]] = ..., filtered: bool = ..., error: _Optional[_Union[_common_pb2.Error, _Mapping]] = ..., skipped: _Optional[_Union[_common_pb2.Error, _Mapping]] = ..., produce_key: _Optional[_Union[_common_pb2.Payload, _Mapping]] = ...) -> None: ...
+
+class InvokeResult(_message.Message):
+    __slots__ = ("request_id", "results", "error")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    RESULTS_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    request_id: int
+    results: _containers.RepeatedCompositeFieldContainer[RecordResult]
+    error: _common_pb2.Error
+    def __init__(self, request_id: _Optional[int] = ..., results: _Optional[_Iterable[_Union[RecordResult, _Mapping]]] = ..., error: _Optional[_Union[_common_pb2.Error, _Mapping]] = ...) -> None: ...
+
+class ErrorReport(_message.Message):
+    __slots__ = ("request_id", "stage", "error", "context", "raw_value")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    STAGE_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    CONTEXT_FIELD_NUMBER: _ClassVar[int]
+    RAW_VALUE_FIELD_NUMBER: _ClassVar[int]
+    request_id: int
+    stage: ErrorStage
+    error: _common_pb2.Error
+    context: _common_pb2.MessageContext
+    raw_value: bytes
+    def __init__(self, request_id: _Optional[int] = ..., stage: _Optional[_Union[ErrorStage, str]] = ..., error: _Optional[_Union[_common_pb2.Error, _Mapping]] = ..., context: _Optional[_Union[_common_pb2.MessageContext, _Mapping]] = ..., raw_value: _Optional[bytes] = ...) -> None: ...
+
+class ErrorVerdict(_message.Message):
+    __slots__ = ("request_id", "ignore")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    IGNORE_FIELD_NUMBER: _ClassVar[int]
+    request_id: int
+    ignore: bool
+    def __init__(self, request_id: _Optional[int] = ..., ignore: bool = ...) -> None: ...
+
+class StopRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class PipelineStats(_message.Message):
+    __slots__ = ("consumed", "produced", "filtered", "skipped", "invocations", "commits", "native_evaluations")
+    CONSUMED_FIELD_NUMBER: _ClassVar[int]
+    PRODUCED_FIELD_NUMBER: _ClassVar[int]
+    FILTERED_FIELD_NUMBER: _ClassVar[int]
+    SKIPPED_FIELD_NUMBER: _ClassVar[int]
+    INVOCATIONS_FIELD_NUMBER: _ClassVar[int]
+    COMMITS_FIELD_NUMBER: _ClassVar[int]
+    NATIVE_EVALUATIONS_FIELD_NUMBER: _ClassVar[int]
+    consumed: int
+    produced: int
+    filtered: int
+    skipped: int
+    invocations: int
+    commits: int
+    native_evaluations: int
+    def __init__(self, consumed: _Optional[int] = ..., produced: _Optional[int] = ..., filtered: _Optional[int] = ..., skipped: _Optional[int] = ..., invocations: _Optional[int] = ..., commits: _Optional[int] = ..., native_evaluations: _Optional[int] = ...) -> None: ...
+
+class Stopped(_message.Message):
+    __slots__ = ("error", "stats")
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    STATS_FIELD_NUMBER: _ClassVar[int]
+    error: _common_pb2.Error
+    stats: PipelineStats
+    def __init__(self, error: _Optional[_Union[_common_pb2.Error, _Mapping]] = ..., stats: _Optional[_Union[PipelineStats, _Mapping]] = ...) -> None: ...
+
+class TestInput(_message.Message):
+    __slots__ = ("request_id", "value", "key", "context")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    VALUE_FIELD_NUMBER: _ClassVar[int]
+    KEY_FIELD_NUMBER: _ClassVar[int]
+    CONTEXT_FIELD_NUMBER: _ClassVar[int]
+    request_id: int
+    value: _common_pb2.Payload
+    key: _common_pb2.Payload
+    context: _common_pb2.MessageContext
+    def __init__(self, request_id: _Optional[int] = ..., value: _Optional[_Union[_common_pb2.Payload, _Mapping]] = ..., key: _Optional[_Union[_common_pb2.Payload, _Mapping]] = ..., context: _Optional[_Union[_common_pb2.MessageContext, _Mapping]] = ...) -> None: ...
+
+class ProducedMessage(_message.Message):
+    __slots__ = ("topic", "key", "value", "headers")
+    TOPIC_FIELD_NUMBER: _ClassVar[int]
+    KEY_FIELD_NUMBER: _ClassVar[int]
+    VALUE_FIELD_NUMBER: _ClassVar[int]
+    HEADERS_FIELD_NUMBER: _ClassVar[int]
+    topic: str
+    key: bytes
+    value: bytes
+    headers: _containers.RepeatedCompositeFieldContainer[_common_pb2.Header]
+    def __init__(self, topic: _Optional[str] = ..., key: _Optional[bytes] = ..., value: _Optional[bytes] = ..., headers: _Optional[_Iterable[_Union[_common_pb2.Header, _Mapping]]] = ...) -> None: ...
+
+class TestOutput(_message.Message):
+    __slots__ = ("request_id", "value", "filtered", "error", "produced")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    VALUE_FIELD_NUMBER: _ClassVar[int]
+    FILTERED_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    PRODUCED_FIELD_NUMBER: _ClassVar[int]
+    request_id: int
+    value: _common_pb2.Payload
+    filtered: bool
+    error: _common_pb2.Error
+    produced: _containers.RepeatedCompositeFieldContainer[ProducedMessage]
+    def __init__(self, request_id: _Optional[int] = ..., value: _Optional[_Union[_common_pb2.Payload, _Mapping]] = ..., filtered: bool = ..., error: _Optional[_Union[_common_pb2.Error, _Mapping]] = ..., produced: _Optional[_Iterable[_Union[ProducedMessage, _Mapping]]] = ...) -> None: ...
+
+class ClientMessage(_message.Message):
+    __slots__ = ("register", "invoke_result", "error_verdict", "stop", "test_input")
+    REGISTER_FIELD_NUMBER: _ClassVar[int]
+    INVOKE_RESULT_FIELD_NUMBER: _ClassVar[int]
+    ERROR_VERDICT_FIELD_NUMBER: _ClassVar[int]
+    STOP_FIELD_NUMBER: _ClassVar[int]
+    TEST_INPUT_FIELD_NUMBER: _ClassVar[int]
+    register: Register
+    invoke_result: InvokeResult
+    error_verdict: ErrorVerdict
+    stop: StopRequest
+    test_input: TestInput
+    def __init__(self, register: _Optional[_Union[Register, _Mapping]] = ..., invoke_result: _Optional[_Union[InvokeResult, _Mapping]] = ..., error_verdict: _Optional[_Union[ErrorVerdict, _Mapping]] = ..., stop: _Optional[_Union[StopRequest, _Mapping]] = ..., test_input: _Optional[_Union[TestInput, _Mapping]] = ...) -> None: ...
+
+class ServerMessage(_message.Message):
+    __slots__ = ("registered", "invoke", "error_report", "stopped", "test_output")
+    REGISTERED_FIELD_NUMBER: _ClassVar[int]
+    INVOKE_FIELD_NUMBER: _ClassVar[int]
+    ERROR_REPORT_FIELD_NUMBER: _ClassVar[int]
+    STOPPED_FIELD_NUMBER: _ClassVar[int]
+    TEST_OUTPUT_FIELD_NUMBER: _ClassVar[int]
+    registered: Registered
+    invoke: InvokeBatch
+    error_report: ErrorReport
+    stopped: Stopped
+    test_output: TestOutput
+    def __init__(self, registered: _Optional[_Union[Registered, _Mapping]] = ..., invoke: _Optional[_Union[InvokeBatch, _Mapping]] = ..., error_report: _Optional[_Union[ErrorReport, _Mapping]] = ..., stopped: _Optional[_Union[Stopped, _Mapping]] = ..., test_output: _Optional[_Union[TestOutput, _Mapping]] = ...) -> None: ...

@@ -1,0 +1,203 @@
+"""The segment runner: runs the client functions of an `InvokeBatch`.
+
+The sidecar compiles a pipeline into segments of consecutive client functions
+(`CompiledPlan`); for each batch the runner executes a segment's ops in order
+on every record and answers one `RecordResult` per record:
+
+- APPLY replaces the value; UPDATE calls the function and keeps the value;
+- FILTER with a falsy result drops the record (`filtered`);
+- TO_TOPIC_KEY computes the key of the next produce (`produce_key`);
+- an exception is offered to `on_processing_error(exc, row, logger)`: True
+  skips the record (`skipped`), anything else fails it (`error`) and the
+  remaining records of the batch are not run (they get the same error, so the
+  answer keeps one result per record). The first such exception is kept in
+  `failure` so that `Application.run()` can re-raise it.
+
+No gRPC here: the runner maps proto messages to proto messages, so it is tested
+in-process.
+
+Thread-safety: use from one thread at a time (the session's reader thread).
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from sidestream._errors import CODE_INTERNAL, exception_type_name, fill_error
+from sidestream._payload import decode, encode_into
+from sidestream._rpc.sidestream.v1 import pipeline_pb2, session_pb2
+from sidestream.context import context_from_record, current_holder
+from sidestream.exceptions import ProtocolError
+from sidestream.models.rows import Row
+
+__all__ = ["SegmentRunner", "ProcessingErrorCallback"]
+
+ProcessingErrorCallback = Callable[[Exception, Row | None, logging.Logger], bool]
+
+_APPLY = pipeline_pb2.SegmentOp.APPLY
+_UPDATE = pipeline_pb2.SegmentOp.UPDATE
+_FILTER = pipeline_pb2.SegmentOp.FILTER
+_TO_TOPIC_KEY = pipeline_pb2.SegmentOp.TO_TOPIC_KEY
+_KINDS = (_APPLY, _UPDATE, _FILTER, _TO_TOPIC_KEY)
+
+# (kind, function, step id)
+_Op = tuple[int, Callable[[Any], Any], str]
+
+_NO_KEY = object()
+
+
+class _RecordFailed(Exception):
+    """Internal: wraps an exception of client code with the step it came from."""
+
+    def __init__(self, exc: BaseException, step_id: str, value: Any) -> None:
+        self.exc = exc
+        self.step_id = step_id
+        self.value = value
+
+
+class SegmentRunner:
+    """Executes segments of a compiled plan with the session's functions.
+
+    Example:
+        >>> runner = SegmentRunner(registered.plan, {"apply-1": lambda v: v + 1})
+        >>> result = runner.run(invoke_batch)   # session_pb2.InvokeResult
+    """
+
+    def __init__(
+        self,
+        plan: pipeline_pb2.CompiledPlan,
+        functions: Mapping[str, Callable[[Any], Any]],
+        on_processing_error: ProcessingErrorCallback | None = None,
+        logger: logging.Logger | None = None,
+        log_failures: bool = True,
+    ) -> None:
+        """Prepares every segment's op list.
+
+        Raises:
+            ProtocolError: the plan names a function this session did not register,
+                or an op kind this SDK does not know.
+        """
+        self._logger = logger or logging.getLogger("sidestream")
+        self._on_error = on_processing_error
+        self._log_failures = log_failures
+        self._segments: dict[int, tuple[_Op, ...]] = {}
+        self.failure: BaseException | None = None
+        for seg in plan.segments:
+            ops: list[_Op] = []
+            for op in seg.ops:
+                func = functions.get(op.function.function_id)
+                if func is None:
+                    raise ProtocolError(
+                        f"the plan's segment {seg.segment_id} calls function "
+                        f"'{op.function.function_id}' (step '{op.step_id}'), which this client did not register"
+                    )
+                if op.kind not in _KINDS:
+                    raise ProtocolError(f"segment {seg.segment_id}: unknown op kind {op.kind} at step '{op.step_id}'")
+                ops.append((op.kind, func, op.step_id))
+            self._segments[seg.segment_id] = tuple(ops)
+
+    @property
+    def segment_ids(self) -> list[int]:
+        """Ids of the prepared segments."""
+        return sorted(self._segments)
+
+    def run(
+        self, batch: session_pb2.InvokeBatch, answer: session_pb2.InvokeResult | None = None
+    ) -> session_pb2.InvokeResult:
+        """Runs `batch` and returns its answer (same request id, one result per record).
+
+        The answer is written into `answer` when given (e.g. a field of the
+        outgoing ClientMessage, which saves a copy), else into a new message.
+        """
+        if answer is None:
+            answer = session_pb2.InvokeResult()
+        answer.request_id = batch.request_id
+        ops = self._segments.get(batch.segment_id)
+        if ops is None:
+            answer.error.code = CODE_INTERNAL
+            answer.error.message = f"unknown segment_id {batch.segment_id} (plan has {self.segment_ids})"
+            return answer
+        holder = current_holder()
+        results = answer.results
+        records = batch.records
+        try:
+            for i, record in enumerate(records):
+                holder.record = record
+                holder.ctx = None
+                result = results.add()
+                try:
+                    self._run_record(ops, record, result)
+                except _RecordFailed as failed:
+                    if self._skip(failed, record, result):
+                        continue
+                    for _ in range(i + 1, len(records)):
+                        results.add().error.CopyFrom(result.error)
+                    break
+        finally:
+            holder.record = None
+            holder.ctx = None
+        return answer
+
+    @staticmethod
+    def _run_record(ops: tuple[_Op, ...], record: Any, result: Any) -> None:
+        """Runs the ops on one record, filling `result`; raises _RecordFailed."""
+        step_id = ops[0][2] if ops else ""
+        value: Any = None
+        produce_key: Any = _NO_KEY
+        try:
+            value = decode(record.value)
+            for kind, func, step_id in ops:  # noqa: B007 - step_id names the failing step
+                if kind == _APPLY:
+                    value = func(value)
+                elif kind == _UPDATE:
+                    func(value)
+                elif kind == _FILTER:
+                    if not func(value):
+                        result.filtered = True
+                        return
+                else:
+                    produce_key = func(value)
+            # Encoding errors (a value JSON can't carry) belong to the last step.
+            encode_into(value, result.value)
+            result.value.SetInParent()
+            if produce_key is not _NO_KEY:
+                encode_into(produce_key, result.produce_key)
+                result.produce_key.SetInParent()
+        except Exception as exc:  # user code may raise anything
+            result.Clear()
+            raise _RecordFailed(exc, step_id, value) from exc
+
+    def _skip(self, failed: _RecordFailed, record: Any, result: Any) -> bool:
+        """Decides a failed record: True = skipped (filled), False = fatal (filled)."""
+        exc = failed.exc
+        tb_text = "".join(traceback.format_exception(exc))
+        if self._on_error is not None:
+            try:
+                row = Row(failed.value, context_from_record(record))
+                ignore = bool(self._on_error(exc, row, self._logger))  # type: ignore[arg-type]
+            except Exception as cb_exc:  # the callback itself failed: fatal
+                self._logger.error("on_processing_error raised %s: %s", exception_type_name(cb_exc), cb_exc)
+                exc = cb_exc
+                tb_text = "".join(traceback.format_exception(cb_exc))
+                ignore = False
+            if ignore:
+                fill_error(result.skipped, exc, failed.step_id, tb_text=tb_text)
+                self._logger.debug("skipped a record at step '%s': %s", failed.step_id, exc)
+                return True
+        fill_error(result.error, exc, failed.step_id, tb_text=tb_text)
+        c = record.context
+        if self._log_failures:
+            self._logger.error(
+                "processing %s[%d]@%d failed at step '%s':\n%s",
+                c.topic,
+                c.partition,
+                c.offset,
+                failed.step_id,
+                tb_text.rstrip(),
+            )
+        if self.failure is None:
+            self.failure = exc
+        return False

@@ -1,0 +1,1 @@
+"""Core stream primitives (mirrors `quixstreams.core`)."""
