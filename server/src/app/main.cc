@@ -16,6 +16,7 @@
 
 #include "common/log.h"
 #include "config/server_options.h"
+#include "metrics/http_server.h"
 #include "rpc/service.h"
 
 namespace {
@@ -64,9 +65,20 @@ int main(int argc, char** argv) {
     SS_LOG(kError, "server.listen_failed").Kv("listen", options.listen);
     return 1;
   }
+  std::unique_ptr<sidestream::metrics::HttpServer> metrics_server;
+  if (!options.metrics_listen.empty()) {
+    auto m = sidestream::metrics::HttpServer::Start(options.metrics_listen,
+                                                    [&service] { return service.RenderMetrics(); });
+    if (!m.ok()) {
+      SS_LOG(kError, "metrics.listen_failed").Kv("error", m.status().message());
+      return 1;
+    }
+    metrics_server = std::move(*m);
+  }
   server->GetHealthCheckService()->SetServingStatus(true);
   SS_LOG(kInfo, "server.started")
       .Kv("listen", options.listen)
+      .Kv("metrics", options.metrics_listen.empty() ? "off" : options.metrics_listen)
       .Kv("broker", options.broker)
       .Kv("state_dir", options.state_dir)
       .Kv("version", kVersion);
@@ -85,6 +97,7 @@ int main(int argc, char** argv) {
   service.Shutdown(options.shutdown_timeout);
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(10));
   server->Wait();
+  if (metrics_server) metrics_server->Stop();
   SS_LOG(kInfo, "server.stopped");
   return 0;
 }

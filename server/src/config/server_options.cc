@@ -59,6 +59,17 @@ const std::vector<FlagDef>& Flags() {
          o.state_dir = v;
          return absl::OkStatus();
        }},
+      {"metrics-listen", "SIDESTREAM_METRICS_LISTEN", "(off)",
+       "Serve Prometheus metrics at http://HOST:PORT/metrics (and /healthz).",
+       [](ServerOptions& o, const std::string& v) {
+         if (v.empty()) {
+           o.metrics_listen.clear();
+           return absl::OkStatus();
+         }
+         if (auto s = CheckHostPort(v, "metrics-listen"); !s.ok()) return s;
+         o.metrics_listen = v;
+         return absl::OkStatus();
+       }},
       {"log-level", "SIDESTREAM_LOG_LEVEL", "info", "debug, info, warning, error or off.",
        [](ServerOptions& o, const std::string& v) {
          auto l = common::ParseLogLevel(v);

@@ -27,6 +27,8 @@ struct ServerOptions {
   std::chrono::milliseconds broker_timeout{10000};
   // Most messages per poll batch. Default: 1000.
   int max_batch = 1000;
+  // Prometheus /metrics address (HOST:PORT); empty = not served. Default: empty.
+  std::string metrics_listen;
   // Seconds between progress log lines per pipeline. Default: 10.
   std::chrono::milliseconds progress_interval{10000};
 };

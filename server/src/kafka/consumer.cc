@@ -212,20 +212,28 @@ absl::Status Consumer::Commit(const std::vector<PartitionOffset>& offsets) {
 }
 
 int64_t Consumer::CachedLag() {
-  std::vector<RdKafka::TopicPartition*> parts;
-  if (consumer_->assignment(parts) != RdKafka::ERR_NO_ERROR) return -1;
-  consumer_->position(parts);
   int64_t lag = 0;
+  for (const auto& [tp, l] : CachedLagPerPartition()) lag += l;
+  return lag;
+}
+
+std::map<TopicPartition, int64_t> Consumer::CachedLagPerPartition() {
+  std::map<TopicPartition, int64_t> out;
+  std::vector<RdKafka::TopicPartition*> parts;
+  if (consumer_->assignment(parts) != RdKafka::ERR_NO_ERROR) return out;
+  consumer_->position(parts);
   for (auto* p : parts) {
     int64_t low = 0, high = 0;
+    int64_t lag = 0;
     if (consumer_->get_watermark_offsets(p->topic(), p->partition(), &low, &high) ==
             RdKafka::ERR_NO_ERROR &&
         high >= 0 && p->offset() >= 0 && high > p->offset()) {
-      lag += high - p->offset();
+      lag = high - p->offset();
     }
+    out[{p->topic(), p->partition()}] = lag;
   }
   RdKafka::TopicPartition::destroy(parts);
-  return lag;
+  return out;
 }
 
 absl::Status Consumer::Close() {

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -98,6 +99,8 @@ class Consumer {
   // Sum over assigned partitions of (high watermark - position), from cached
   // fetch state; -1 when unknown.
   int64_t CachedLag();
+  // The same per assigned partition.
+  std::map<TopicPartition, int64_t> CachedLagPerPartition();
   // Leaves the group. Commits nothing. Idempotent.
   absl::Status Close();
 

@@ -42,7 +42,13 @@ class VectorSink final : public runtime::OutputSink {
 }  // namespace
 
 grpc::Status SidestreamService::Connect(grpc::ServerContext* context, Stream* stream) {
-  Session session(options_, context, stream);
+  Session session(options_, context, stream,
+                  [this](const std::string& group, const std::string& topic) {
+                    std::lock_guard<std::mutex> lock(mu_);
+                    auto& c = counters_[{group, topic}];
+                    if (!c) c = std::make_shared<runtime::PipelineCounters>();
+                    return c;
+                  });
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (shutting_down_) {
@@ -128,6 +134,55 @@ void SidestreamService::Shutdown(std::chrono::milliseconds timeout) {
       s->ForceClose();
     }
   }
+}
+
+std::string SidestreamService::RenderMetrics() {
+  std::lock_guard<std::mutex> lock(mu_);
+  struct Row {
+    std::string labels;
+    const runtime::PipelineCounters* c;
+  };
+  std::vector<Row> rows;
+  for (const auto& [key, c] : counters_) {
+    rows.push_back({absl::StrCat("pipeline=\"", key.first, "\",topic=\"", key.second, "\""), c.get()});
+  }
+  std::string out;
+  absl::StrAppend(&out, "# HELP sidestream_client_sessions Connect sessions currently open.\n",
+                  "# TYPE sidestream_client_sessions gauge\n", "sidestream_client_sessions ",
+                  sessions_.size(), "\n");
+  auto counter = [&](const char* name, const char* help,
+                     const std::atomic<uint64_t> runtime::PipelineCounters::*field) {
+    absl::StrAppend(&out, "# HELP ", name, " ", help, "\n# TYPE ", name, " counter\n");
+    for (const Row& r : rows) absl::StrAppend(&out, name, "{", r.labels, "} ", (r.c->*field).load(), "\n");
+  };
+  counter("sidestream_messages_consumed_total", "Messages consumed from Kafka.", &runtime::PipelineCounters::consumed);
+  counter("sidestream_messages_produced_total", "Messages produced by to_topic.", &runtime::PipelineCounters::produced);
+  counter("sidestream_messages_filtered_total", "Records dropped by filters.", &runtime::PipelineCounters::filtered);
+  counter("sidestream_messages_errored_total", "Records skipped after an error.", &runtime::PipelineCounters::skipped);
+  counter("sidestream_callback_invocations_total", "InvokeBatch messages sent to clients.",
+          &runtime::PipelineCounters::invocations);
+  counter("sidestream_native_evaluations_total", "Native expression evaluations.",
+          &runtime::PipelineCounters::native_evaluations);
+  counter("sidestream_checkpoint_commits_total", "Offset commits at checkpoints.", &runtime::PipelineCounters::commits);
+  auto histogram = [&](const char* name, const char* help,
+                       const metrics::Histogram runtime::PipelineCounters::*field) {
+    absl::StrAppend(&out, "# HELP ", name, " ", help, "\n# TYPE ", name, " histogram\n");
+    for (const Row& r : rows) (r.c->*field).Render(name, r.labels, &out);
+  };
+  histogram("sidestream_callback_latency_ms", "Client round-trip time of one batch of invocations (ms).",
+            &runtime::PipelineCounters::invoke_latency_ms);
+  histogram("sidestream_callback_batch_size", "Records per InvokeBatch.",
+            &runtime::PipelineCounters::invoke_batch_size);
+  histogram("sidestream_checkpoint_duration_ms", "Producer flush + offset commit (ms).",
+            &runtime::PipelineCounters::checkpoint_ms);
+  absl::StrAppend(&out, "# HELP sidestream_consumer_lag Messages behind the high watermark per partition.\n",
+                  "# TYPE sidestream_consumer_lag gauge\n");
+  for (const Row& r : rows) {
+    for (const auto& [tp, lag] : r.c->Lag()) {
+      absl::StrAppend(&out, "sidestream_consumer_lag{", r.labels, ",partition=\"", tp.partition, "\"} ", lag, "\n");
+    }
+  }
+  return out;
 }
 
 size_t SidestreamService::session_count() {

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <mutex>
+#include <map>
 #include <set>
 
 #include "config/server_options.h"
@@ -32,11 +33,17 @@ class SidestreamService final : public v1::Sidestream::Service {
   // finish or `timeout` passes, then force-closes the rest.
   void Shutdown(std::chrono::milliseconds timeout);
   size_t session_count();
+  // Prometheus text exposition of every live pipeline's metrics.
+  std::string RenderMetrics();
 
  private:
   const config::ServerOptions* options_;
   std::mutex mu_;
   std::set<Session*> sessions_;  // guarded by mu_
+  // Metrics counters per (consumer group, source topic); they outlive
+  // sessions so counts keep growing across reconnects.
+  std::map<std::pair<std::string, std::string>, std::shared_ptr<runtime::PipelineCounters>>
+      counters_;  // guarded by mu_
   bool shutting_down_ = false;   // guarded by mu_
 };
 

@@ -49,8 +49,9 @@ class CollectingSink final : public runtime::OutputSink {
 
 }  // namespace
 
-Session::Session(const config::ServerOptions* options, grpc::ServerContext* context, Stream* stream)
-    : options_(options), context_(context), stream_(stream) {}
+Session::Session(const config::ServerOptions* options, grpc::ServerContext* context, Stream* stream,
+                 CountersFor counters_for)
+    : options_(options), context_(context), stream_(stream), counters_for_(std::move(counters_for)) {}
 
 Session::~Session() {
   if (worker_.joinable()) worker_.join();
@@ -142,7 +143,9 @@ grpc::Status Session::Register(const v1::Register& reg) {
     po.commit_enabled = !app_config_.has_auto_commit_enable() || app_config_.auto_commit_enable();
     po.max_batch = static_cast<size_t>(options_->max_batch);
     po.progress_interval = options_->progress_interval;
-    auto runner = runtime::PipelineRunner::Create(std::move(po), plan_.get(), this);
+    auto runner = runtime::PipelineRunner::Create(
+        std::move(po), plan_.get(), this,
+        counters_for_ ? counters_for_(app_config_.consumer_group(), plan_->source_topic()) : nullptr);
     if (!runner.ok()) {
       return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                           absl::StrCat("config: ", runner.status().message()));
@@ -184,15 +187,15 @@ void Session::RunPipeline() {
                          "", "", ""};
     ToProto(e, stopped->mutable_error());
   }
-  const runtime::PipelineCounters& c = runner_->counters();
+  const runtime::RunStats c = runner_->run_stats();
   v1::PipelineStats* stats = stopped->mutable_stats();
-  stats->set_consumed(c.consumed.load());
-  stats->set_produced(c.produced.load());
-  stats->set_filtered(c.filtered.load());
-  stats->set_skipped(c.skipped.load());
-  stats->set_invocations(c.invocations.load());
-  stats->set_commits(c.commits.load());
-  stats->set_native_evaluations(c.native_evaluations.load());
+  stats->set_consumed(c.consumed);
+  stats->set_produced(c.produced);
+  stats->set_filtered(c.filtered);
+  stats->set_skipped(c.skipped);
+  stats->set_invocations(c.invocations);
+  stats->set_commits(c.commits);
+  stats->set_native_evaluations(c.native_evaluations);
   EndWith(msg);
 }
 

@@ -12,6 +12,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <cstdint>
 #include <future>
 #include <map>
@@ -33,8 +34,13 @@ using Stream = grpc::ServerReaderWriter<v1::ServerMessage, v1::ClientMessage>;
 
 class Session final : public runtime::ClientLink {
  public:
+  // Gives the metrics counters of a pipeline (consumer group, source topic).
+  using CountersFor = std::function<std::shared_ptr<runtime::PipelineCounters>(
+      const std::string& group, const std::string& topic)>;
+
   // `options` must outlive the session; `context` and `stream` live for the call.
-  Session(const config::ServerOptions* options, grpc::ServerContext* context, Stream* stream);
+  Session(const config::ServerOptions* options, grpc::ServerContext* context, Stream* stream,
+          CountersFor counters_for = nullptr);
   ~Session() override;
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -48,6 +54,7 @@ class Session final : public runtime::ClientLink {
   void ForceClose();
   // True once the session's work thread has finished.
   bool finished() const { return finished_.load(); }
+
 
   // runtime::ClientLink (work thread).
   runtime::InvokeFuture Invoke(uint32_t segment_id,
@@ -94,6 +101,7 @@ class Session final : public runtime::ClientLink {
   std::atomic<uint64_t> next_request_id_{1};
   std::atomic<bool> shutting_down_{false};
   std::atomic<bool> finished_{false};
+  const CountersFor counters_for_;
   std::thread worker_;
 };
 

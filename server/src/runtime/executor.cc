@@ -78,6 +78,7 @@ Executor::PendingCalls Executor::StartCalls(uint32_t segment_id,
   }
   PendingCalls pending;
   pending.count = records.size();
+  pending.started = std::chrono::steady_clock::now();
   for (auto& [partition, positions] : by_partition) {
     for (size_t start = 0; start < positions.size(); start += options_.max_invoke_records) {
       size_t end = std::min(positions.size(), start + options_.max_invoke_records);
@@ -85,6 +86,7 @@ Executor::PendingCalls Executor::StartCalls(uint32_t segment_id,
       std::vector<const Record*> chunk_records;
       chunk_records.reserve(chunk.size());
       for (int pos : chunk) chunk_records.push_back(records[pos]);
+      if (options_.invoke_batch_size != nullptr) options_.invoke_batch_size->Observe(chunk.size());
       pending.futures.push_back(client_->Invoke(segment_id, chunk_records));
       pending.positions.push_back(std::move(chunk));
       ++invocations_;
@@ -111,6 +113,11 @@ absl::StatusOr<std::vector<RecordOutcome>> Executor::FinishCalls(PendingCalls& p
       continue;
     }
     for (size_t k = 0; k < positions.size(); ++k) outcomes[positions[k]] = std::move((*result)[k]);
+  }
+  if (options_.invoke_latency_ms != nullptr && !pending.futures.empty()) {
+    options_.invoke_latency_ms->Observe(std::chrono::duration<double, std::milli>(
+                                            std::chrono::steady_clock::now() - pending.started)
+                                            .count());
   }
   if (!first_error.ok()) return first_error;
   return outcomes;

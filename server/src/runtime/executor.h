@@ -6,12 +6,14 @@
 // Thread-safety: one Executor per pipeline, used from its loop thread only.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "graph/plan.h"
+#include "metrics/histogram.h"
 #include "runtime/client_link.h"
 #include "runtime/record.h"
 
@@ -36,6 +38,9 @@ struct RecordFate {
 struct ExecutorOptions {
   // Most records per InvokeBatch message. Default: 1000.
   size_t max_invoke_records = 1000;
+  // (Optional) Where to record client round-trip latency and batch sizes.
+  metrics::Histogram* invoke_latency_ms = nullptr;
+  metrics::Histogram* invoke_batch_size = nullptr;
 };
 
 class Executor {
@@ -61,6 +66,7 @@ class Executor {
     std::vector<std::vector<int>> positions;  // per call: positions in `records`
     std::vector<InvokeFuture> futures;
     size_t count = 0;
+    std::chrono::steady_clock::time_point started;
   };
   PendingCalls StartCalls(uint32_t segment_id, const std::vector<const Record*>& records);
   // Waits for the calls; outcomes in the order of `records` given to StartCalls.

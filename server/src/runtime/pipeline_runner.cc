@@ -18,24 +18,52 @@ std::string TpList(const std::vector<kafka::TopicPartition>& tps) {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<PipelineRunner>> PipelineRunner::Create(PipelineOptions options,
-                                                                        const graph::Plan* plan,
-                                                                        ClientLink* client) {
-  auto runner = std::unique_ptr<PipelineRunner>(new PipelineRunner(std::move(options), plan, client));
+absl::StatusOr<std::unique_ptr<PipelineRunner>> PipelineRunner::Create(
+    PipelineOptions options, const graph::Plan* plan, ClientLink* client,
+    std::shared_ptr<PipelineCounters> counters) {
+  if (counters == nullptr) counters = std::make_shared<PipelineCounters>();
+  auto runner = std::unique_ptr<PipelineRunner>(
+      new PipelineRunner(std::move(options), plan, client, std::move(counters)));
   auto producer = kafka::Producer::Create(runner->options_.producer);
   if (!producer.ok()) return producer.status();
   runner->producer_ = std::move(*producer);
   auto consumer = kafka::Consumer::Create(runner->options_.consumer, runner.get());
   if (!consumer.ok()) return consumer.status();
   runner->consumer_ = std::move(*consumer);
-  runner->executor_ =
-      std::make_unique<Executor>(plan, client, runner.get(), runner->options_.executor);
+  ExecutorOptions eo = runner->options_.executor;
+  eo.invoke_latency_ms = &runner->counters_.invoke_latency_ms;
+  eo.invoke_batch_size = &runner->counters_.invoke_batch_size;
+  runner->executor_ = std::make_unique<Executor>(plan, client, runner.get(), eo);
   return runner;
 }
 
 PipelineRunner::PipelineRunner(PipelineOptions options, const graph::Plan* plan,
-                               ClientLink* client)
-    : options_(std::move(options)), plan_(plan), client_(client) {}
+                               ClientLink* client, std::shared_ptr<PipelineCounters> counters)
+    : options_(std::move(options)),
+      plan_(plan),
+      client_(client),
+      counters_owner_(std::move(counters)),
+      counters_(*counters_owner_) {}
+
+RunStats PipelineRunner::Snapshot() const {
+  RunStats s;
+  s.consumed = counters_.consumed.load();
+  s.produced = counters_.produced.load();
+  s.filtered = counters_.filtered.load();
+  s.skipped = counters_.skipped.load();
+  s.invocations = counters_.invocations.load();
+  s.commits = counters_.commits.load();
+  s.native_evaluations = counters_.native_evaluations.load();
+  return s;
+}
+
+RunStats PipelineRunner::run_stats() const {
+  RunStats now = Snapshot();
+  return RunStats{now.consumed - baseline_.consumed, now.produced - baseline_.produced,
+                  now.filtered - baseline_.filtered, now.skipped - baseline_.skipped,
+                  now.invocations - baseline_.invocations, now.commits - baseline_.commits,
+                  now.native_evaluations - baseline_.native_evaluations};
+}
 
 PipelineRunner::~PipelineRunner() {
   // Consumer first: closing it may still call back into this object.
@@ -44,6 +72,8 @@ PipelineRunner::~PipelineRunner() {
 }
 
 std::optional<ErrorInfo> PipelineRunner::Run() {
+  baseline_ = Snapshot();
+  last_progress_consumed_ = baseline_.consumed;
   SS_LOG(kInfo, "pipeline.started")
       .Kv("pipeline", options_.name)
       .Kv("topic", plan_->source_topic())
@@ -100,6 +130,10 @@ std::optional<ErrorInfo> PipelineRunner::Run() {
     if (auto e = Checkpoint(); e && !failure) failure = e;
   }
   MaybeLogProgress(true);
+  {
+    std::lock_guard<std::mutex> lock(counters_.lag_mu);
+    counters_.lag.clear();  // no partitions once the consumer is gone
+  }
   if (absl::Status s = consumer_->Close(); !s.ok()) {
     SS_LOG(kWarning, "consumer.close_failed").Kv("pipeline", options_.name).Kv("error", s.message());
   }
@@ -176,6 +210,20 @@ std::optional<ErrorInfo> PipelineRunner::ProcessBatch(std::vector<kafka::Consume
 }
 
 std::optional<ErrorInfo> PipelineRunner::Checkpoint() {
+  const auto started = std::chrono::steady_clock::now();
+  struct Observe {
+    PipelineCounters& c;
+    std::chrono::steady_clock::time_point t0;
+    ~Observe() {
+      c.checkpoint_ms.Observe(
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    }
+  } observe{counters_, started};
+  {
+    std::map<kafka::TopicPartition, int64_t> lag = consumer_->CachedLagPerPartition();
+    std::lock_guard<std::mutex> lock(counters_.lag_mu);
+    counters_.lag = std::move(lag);
+  }
   absl::Status flushed = producer_->Flush(options_.flush_timeout);
   if (!flushed.ok()) {
     ErrorInfo e = ErrorInfo::FromStatus(flushed);

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -21,6 +22,7 @@
 #include "graph/plan.h"
 #include "kafka/consumer.h"
 #include "kafka/producer.h"
+#include "metrics/histogram.h"
 #include "runtime/client_link.h"
 #include "runtime/executor.h"
 
@@ -47,8 +49,19 @@ struct PipelineOptions {
   ExecutorOptions executor;
 };
 
-// Counters of a pipeline, readable from any thread.
+// Counters of a pipeline, readable from any thread (rendered on /metrics).
 struct PipelineCounters {
+  metrics::Histogram invoke_latency_ms{metrics::LatencyMsBuckets()};
+  metrics::Histogram invoke_batch_size{metrics::BatchSizeBuckets()};
+  metrics::Histogram checkpoint_ms{metrics::LatencyMsBuckets()};
+  // Consumer lag per assigned partition, refreshed at each checkpoint.
+  std::map<kafka::TopicPartition, int64_t> Lag() const {
+    std::lock_guard<std::mutex> lock(lag_mu);
+    return lag;
+  }
+  mutable std::mutex lag_mu;
+  std::map<kafka::TopicPartition, int64_t> lag;  // guarded by lag_mu
+
   std::atomic<uint64_t> consumed{0};
   std::atomic<uint64_t> produced{0};
   std::atomic<uint64_t> filtered{0};
@@ -58,13 +71,21 @@ struct PipelineCounters {
   std::atomic<uint64_t> native_evaluations{0};
 };
 
+// What one Run() did (counter differences over the run).
+struct RunStats {
+  uint64_t consumed = 0, produced = 0, filtered = 0, skipped = 0, invocations = 0, commits = 0,
+           native_evaluations = 0;
+};
+
 class PipelineRunner final : public kafka::RebalanceListener, public OutputSink {
  public:
   // Creates the Kafka clients (no network I/O yet). `plan` and `client` must
-  // outlive the runner. Errors: INVALID_ARGUMENT for bad Kafka settings.
-  static absl::StatusOr<std::unique_ptr<PipelineRunner>> Create(PipelineOptions options,
-                                                                const graph::Plan* plan,
-                                                                ClientLink* client);
+  // outlive the runner. `counters` may be shared with earlier runs of the
+  // same pipeline (they keep counting for /metrics); null = private ones.
+  // Errors: INVALID_ARGUMENT for bad Kafka settings.
+  static absl::StatusOr<std::unique_ptr<PipelineRunner>> Create(
+      PipelineOptions options, const graph::Plan* plan, ClientLink* client,
+      std::shared_ptr<PipelineCounters> counters = nullptr);
   ~PipelineRunner() override;
 
   // Runs until RequestStop() (returns nullopt) or a fatal error (returns it).
@@ -74,6 +95,8 @@ class PipelineRunner final : public kafka::RebalanceListener, public OutputSink 
   void RequestStop() { stop_requested_.store(true); }
 
   const PipelineCounters& counters() const { return counters_; }
+  // Counters of this runner's Run() so far.
+  RunStats run_stats() const;
 
   // kafka::RebalanceListener (loop thread).
   void OnAssigned(const std::vector<kafka::TopicPartition>& partitions) override;
@@ -86,7 +109,9 @@ class PipelineRunner final : public kafka::RebalanceListener, public OutputSink 
                        const std::vector<Header>& headers) override;
 
  private:
-  PipelineRunner(PipelineOptions options, const graph::Plan* plan, ClientLink* client);
+  PipelineRunner(PipelineOptions options, const graph::Plan* plan, ClientLink* client,
+                 std::shared_ptr<PipelineCounters> counters);
+  RunStats Snapshot() const;
   // Deserializes and processes one poll batch. Returns the fatal error, if any.
   std::optional<ErrorInfo> ProcessBatch(std::vector<kafka::ConsumedMessage>& messages);
   // Flushes the producer and commits processed offsets.
@@ -99,7 +124,9 @@ class PipelineRunner final : public kafka::RebalanceListener, public OutputSink 
   ClientLink* client_;
 
   std::atomic<bool> stop_requested_{false};
-  PipelineCounters counters_;
+  std::shared_ptr<PipelineCounters> counters_owner_;
+  PipelineCounters& counters_;
+  RunStats baseline_;
 
   // Loop thread only.
   std::unique_ptr<kafka::Producer> producer_;
