@@ -17,7 +17,7 @@ namespace sidestream::expr {
 // Values are nlohmann::json documents: null, boolean, number_integer /
 // number_unsigned (Python int), number_float (Python float), string, array
 // (list), object (dict), binary (bytes).
-using Value = nlohmann::json;
+using Value = nlohmann::ordered_json;
 
 enum class UnaryOp {
   kNeg,      // -x
