@@ -161,3 +161,21 @@ TEST(SerdeFactory, UnknownNamesAndOptionsAreRejected) {
 
 }  // namespace
 }  // namespace sidestream::serde
+
+namespace sidestream::serde {
+namespace {
+
+// simdjson refuses integers beyond 64 bits; Python (and we) accept them.
+TEST(JsonDeserializer, IntegersBeyond64BitsAreValidJson) {
+  auto r = D("json")->Deserialize(std::string("{\"big\": 123456789012345678901234567890}"));
+  ASSERT_TRUE(r.ok()) << r.status();
+}
+
+TEST(JsonDeserializer, InvalidUtf8InsideStringsIsRejected) {
+  auto r = D("json")->Deserialize(std::string("\"\xff\""));
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("invalid JSON"), absl::string_view::npos);
+}
+
+}  // namespace
+}  // namespace sidestream::serde

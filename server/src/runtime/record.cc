@@ -1,8 +1,38 @@
 #include "runtime/record.h"
 
 #include "absl/strings/str_cat.h"
+#include "simdjson.h"
 
 namespace sidestream::runtime {
+namespace {
+
+expr::Value FromSimd(simdjson::dom::element e) {
+  switch (e.type()) {
+    case simdjson::dom::element_type::ARRAY: {
+      expr::Value arr = expr::Value::array();
+      for (simdjson::dom::element child : simdjson::dom::array(e)) arr.push_back(FromSimd(child));
+      return arr;
+    }
+    case simdjson::dom::element_type::OBJECT: {
+      simdjson::dom::object obj = e;
+      expr::Value out = expr::Value::object();
+      for (simdjson::dom::key_value_pair kv : obj) {
+        // operator[]: a repeated key keeps the last value, as Python's json does.
+        out[std::string(kv.key)] = FromSimd(kv.value);
+      }
+      return out;
+    }
+    case simdjson::dom::element_type::INT64: return expr::Value(int64_t(e));
+    case simdjson::dom::element_type::UINT64: return expr::Value(uint64_t(e));
+    case simdjson::dom::element_type::DOUBLE: return expr::Value(double(e));
+    case simdjson::dom::element_type::STRING: return expr::Value(std::string(std::string_view(e)));
+    case simdjson::dom::element_type::BOOL: return expr::Value(bool(e));
+    case simdjson::dom::element_type::NULL_VALUE: return expr::Value();
+  }
+  return expr::Value();
+}
+
+}  // namespace
 
 absl::StatusOr<expr::Value> PayloadToValue(const serde::Payload& p) {
   switch (p.kind) {
@@ -11,6 +41,12 @@ absl::StatusOr<expr::Value> PayloadToValue(const serde::Payload& p) {
     case serde::PayloadKind::kRaw:
       return expr::Value::binary(std::vector<uint8_t>(p.data.begin(), p.data.end()));
     case serde::PayloadKind::kJson: {
+      thread_local simdjson::dom::parser parser;
+      simdjson::dom::element doc;
+      if (parser.parse(p.data.data(), p.data.size(), true).get(doc) == simdjson::SUCCESS) {
+        return FromSimd(doc);
+      }
+      // Rare: what simdjson refuses (e.g. integers beyond 64 bits) nlohmann may read.
       expr::Value v = expr::Value::parse(p.data, nullptr, /*allow_exceptions=*/false);
       if (v.is_discarded()) {
         return absl::InvalidArgumentError(absl::StrCat("value is not valid JSON: ", p.data.substr(0, 64)));
