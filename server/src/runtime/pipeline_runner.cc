@@ -89,7 +89,10 @@ std::optional<ErrorInfo> PipelineRunner::Run() {
   std::optional<ErrorInfo> failure;
 
   while (!stop_requested_.load() && !failure) {
+    auto t_poll = std::chrono::steady_clock::now();
     kafka::PollResult polled = consumer_->PollBatch(options_.max_batch, poll_wait);
+    auto t_polled = std::chrono::steady_clock::now();
+    poll_s_ += std::chrono::duration<double>(t_polled - t_poll).count();
     if (fatal_) {
       failure = fatal_;
       break;
@@ -116,9 +119,11 @@ std::optional<ErrorInfo> PipelineRunner::Run() {
     }
     producer_->Poll();
     auto now = std::chrono::steady_clock::now();
+    process_s_ += std::chrono::duration<double>(now - t_polled).count();
     if (now - last_commit >= options_.commit_interval) {
       failure = Checkpoint();
       last_commit = now;
+      checkpoint_s_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - now).count();
     }
     MaybeLogProgress(false);
   }
@@ -267,7 +272,11 @@ void PipelineRunner::MaybeLogProgress(bool force) {
       .Kv("skipped", counters_.skipped.load())
       .Kv("msgs_per_s", rate)
       .Kv("lag", consumer_->CachedLag())
-      .Kv("partitions", static_cast<uint64_t>(assigned_.size()));
+      .Kv("partitions", static_cast<uint64_t>(assigned_.size()))
+      .Kv("poll_s", poll_s_)
+      .Kv("process_s", process_s_)
+      .Kv("checkpoint_s", checkpoint_s_);
+  poll_s_ = process_s_ = checkpoint_s_ = 0;
   last_progress_ = now;
   last_progress_consumed_ = consumed;
 }

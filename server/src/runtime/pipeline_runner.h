@@ -138,6 +138,9 @@ class PipelineRunner final : public kafka::RebalanceListener, public OutputSink 
   std::optional<ErrorInfo> fatal_;  // set by rebalance callbacks
   std::chrono::steady_clock::time_point last_progress_;
   uint64_t last_progress_consumed_ = 0;
+  // Seconds spent waiting in poll, processing and checkpointing since the
+  // last progress line (where the loop's time goes).
+  double poll_s_ = 0, process_s_ = 0, checkpoint_s_ = 0;
 };
 
 }  // namespace sidestream::runtime
