@@ -161,12 +161,18 @@ TEST(PlanCompile, SourceTopicMustBeDeclaredAndSerdesMustExist) {
   EXPECT_NE(e.find("unknown serializer 'yaml'"), std::string::npos) << e;
 }
 
-TEST(PlanCompile, StatefulFunctionsAreRejectedUntilStateExists) {
+TEST(PlanCompile, StatefulFunctionsMarkTheirSegmentAndThePlan) {
   PipelineSpec p = Base();
   Step s = Fn("apply-1", "in", StepKind::kApply, "f");
   s.function.stateful = true;
-  p.steps = {s};
-  EXPECT_NE(ErrorOf(p).find("stateful"), std::string::npos);
+  p.steps = {s, Fn("apply-2", "apply-1", StepKind::kApply, "g")};
+  auto plan = Plan::Compile(p);
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  EXPECT_TRUE((*plan)->stateful());
+  EXPECT_TRUE((*plan)->segments()[0].stateful);
+
+  p.steps = {Fn("apply-1", "in", StepKind::kApply, "f")};
+  EXPECT_FALSE((*Plan::Compile(p))->stateful());
 }
 
 }  // namespace

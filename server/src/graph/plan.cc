@@ -32,10 +32,6 @@ absl::string_view KindName(StepKind k) {
 
 absl::Status CheckFunction(const Step& step, const FunctionRef& f, absl::string_view what) {
   if (f.function_id.empty()) return StepError(step, absl::StrCat(what, " has no function_id"));
-  if (f.stateful) {
-    return StepError(step, absl::StrCat(
-        what, " is stateful, but this sidecar version has no state support yet"));
-  }
   return absl::OkStatus();
 }
 
@@ -121,6 +117,7 @@ class ExprCompiler {
           if (!inner.ok()) return inner.status();
           const ApplyCall& call = out_->calls[(*inner)->slot];
           plan_->segments_[call.segment_id].ops.push_back(SegmentOp{OpKind::kApply, e->function, step_.id});
+          plan_->segments_[call.segment_id].stateful |= e->function.stateful;
           return inner;
         }
         int arg_level = 0;
@@ -129,6 +126,7 @@ class ExprCompiler {
         Segment seg;
         seg.id = static_cast<uint32_t>(plan_->segments_.size());
         seg.on_argument = true;
+        seg.stateful = e->function.stateful;
         seg.ops.push_back(SegmentOp{OpKind::kApply, e->function, step_.id});
         plan_->segments_.push_back(std::move(seg));
         out_->calls.push_back(ApplyCall{plan_->segments_.back().id, std::move(*argument), arg_level});
@@ -230,7 +228,9 @@ absl::StatusOr<std::unique_ptr<Plan>> Plan::Compile(const PipelineSpec& spec) {
         if (auto st = CheckFunction(*s, s->function, "function"); !st.ok()) return st;
         OpKind k = s->kind == StepKind::kApply ? OpKind::kApply
                    : s->kind == StepKind::kUpdate ? OpKind::kUpdate : OpKind::kFilter;
-        open_segment().ops.push_back(SegmentOp{k, s->function, s->id});
+        Segment& seg = open_segment();
+        seg.ops.push_back(SegmentOp{k, s->function, s->id});
+        seg.stateful = seg.stateful || s->function.stateful;
         break;
       }
       case StepKind::kToTopic: {
@@ -297,6 +297,13 @@ absl::StatusOr<std::unique_ptr<Plan>> Plan::Compile(const PipelineSpec& spec) {
   // indices, so nothing else holds them.
   plan->plan_id_ = PlanIdOf(spec, chain);
   return plan;
+}
+
+bool Plan::stateful() const {
+  for (const Segment& s : segments_) {
+    if (s.stateful) return true;
+  }
+  return false;
 }
 
 size_t Plan::native_steps() const {

@@ -34,6 +34,8 @@ struct Segment {
   // True for `series.apply` calls inside an expression: the segment runs on
   // an argument value, not on the record value.
   bool on_argument = false;
+  // True when any op's function is stateful (records carry state context).
+  bool stateful = false;
 };
 
 // A client function call inside an expression: `argument` is evaluated
@@ -97,6 +99,8 @@ class Plan {
   // Whether any node needs the client (a session can run without callbacks
   // only when this is false).
   bool has_client_functions() const { return !segments_.empty(); }
+  // Whether any client function is stateful (the pipeline needs a store).
+  bool stateful() const;
   // Number of native (C++) steps.
   size_t native_steps() const;
   // Names of topics the plan produces to.

@@ -225,6 +225,10 @@ runtime::RecordOutcome FromProto(const v1::RecordResult& r) {
       break;
   }
   if (r.has_produce_key()) o.produce_key = FromProto(r.produce_key());
+  o.state_updates.reserve(r.state_updates_size());
+  for (const v1::StateUpdate& u : r.state_updates()) {
+    o.state_updates.push_back({u.key(), u.has_value() ? std::optional<std::string>(u.value()) : std::nullopt});
+  }
   return o;
 }
 

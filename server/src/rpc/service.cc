@@ -7,6 +7,7 @@
 #include "rpc/convert.h"
 #include "rpc/status_map.h"
 #include "runtime/executor.h"
+#include "state/store_manager.h"
 
 namespace sidestream::rpc {
 namespace {
@@ -108,6 +109,30 @@ grpc::Status SidestreamService::DryRun(grpc::ServerContext*, const v1::DryRunReq
     }
     for (auto& p : sink.produced) *out->add_produced() = std::move(p);
   }
+  return grpc::Status::OK;
+}
+
+grpc::Status SidestreamService::ClearState(grpc::ServerContext*, const v1::ClearStateRequest* request,
+                                           v1::ClearStateResponse*) {
+  if (request->consumer_group().empty()) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "consumer_group is required");
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  for (Session* s : sessions_) {
+    if (s->running_group() == request->consumer_group()) {
+      return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
+                          absl::StrCat("consumer group '", request->consumer_group(),
+                                       "' is running a pipeline on this sidecar; stop it first"));
+    }
+  }
+  state::StateOptions so;
+  so.root = options_->state_dir;
+  so.open_max_retries = 0;
+  auto stores = state::StoreManager::Create(so, request->state_dir().empty() ? "state" : request->state_dir(),
+                                            request->consumer_group());
+  if (!stores.ok()) return ToGrpcStatus(stores.status());
+  if (absl::Status s = (*stores)->ClearAll(); !s.ok()) return ToGrpcStatus(s);
+  SS_LOG(kInfo, "state.cleared").Kv("group", request->consumer_group());
   return grpc::Status::OK;
 }
 

@@ -28,6 +28,8 @@ class SidestreamService final : public v1::Sidestream::Service {
                         v1::ValidateResponse* response) override;
   grpc::Status DryRun(grpc::ServerContext* context, const v1::DryRunRequest* request,
                       v1::DryRunResponse* response) override;
+  grpc::Status ClearState(grpc::ServerContext* context, const v1::ClearStateRequest* request,
+                          v1::ClearStateResponse* response) override;
 
   // Refuses new sessions, asks live ones to stop gracefully, waits until they
   // finish or `timeout` passes, then force-closes the rest.

@@ -27,6 +27,37 @@ v1::ErrorStage StageToProto(runtime::ErrorStage s) {
   return v1::ERROR_STAGE_UNSPECIFIED;
 }
 
+// State of a dry run: an in-memory map per (prefix, key), no Kafka, no disk.
+class MemoryState final : public runtime::StateAccess {
+ public:
+  absl::Status Apply(const runtime::Record& r, const std::vector<runtime::StateUpdate>& updates) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& u : updates) {
+      if (u.value) {
+        values_[{r.state_prefix, u.key}] = *u.value;
+      } else {
+        values_.erase({r.state_prefix, u.key});
+      }
+    }
+    return absl::OkStatus();
+  }
+  absl::StatusOr<std::vector<std::optional<std::string>>> Read(const std::string&, int32_t,
+                                                                const std::string& prefix,
+                                                                const std::vector<std::string>& keys) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::vector<std::optional<std::string>> out;
+    for (const auto& k : keys) {
+      auto it = values_.find({prefix, k});
+      out.push_back(it == values_.end() ? std::nullopt : std::optional<std::string>(it->second));
+    }
+    return out;
+  }
+
+ private:
+  std::mutex mu_;
+  std::map<std::pair<std::string, std::string>, std::string> values_;
+};
+
 // Collects what to_topic would produce during a dry run.
 class CollectingSink final : public runtime::OutputSink {
  public:
@@ -71,6 +102,7 @@ grpc::Status Session::Serve() {
     finished_.store(true);
     return s;
   }
+  running_.store(mode_ == v1::SESSION_MODE_RUN);
   worker_ = std::thread([this] {
     if (mode_ == v1::SESSION_MODE_DRY_RUN) {
       RunDryRuns();
@@ -110,6 +142,7 @@ grpc::Status Session::Register(const v1::Register& reg) {
                         absl::StrCat("invalid pipeline: ", plan.status().message()));
   }
   plan_ = std::move(*plan);
+  if (mode_ == v1::SESSION_MODE_DRY_RUN) dry_state_ = std::make_unique<MemoryState>();
   name_ = mode_ == v1::SESSION_MODE_DRY_RUN ? "dry-run" : app_config_.consumer_group();
 
   if (mode_ == v1::SESSION_MODE_RUN) {
@@ -142,6 +175,19 @@ grpc::Status Session::Register(const v1::Register& reg) {
     }
     po.commit_enabled = !app_config_.has_auto_commit_enable() || app_config_.auto_commit_enable();
     po.max_batch = static_cast<size_t>(options_->max_batch);
+    po.state.root = options_->state_dir;
+    po.client_state_dir = app_config_.state_dir().empty() ? "state" : app_config_.state_dir();
+    if (app_config_.has_rocksdb_options()) {
+      const v1::RocksDBOptions& ro = app_config_.rocksdb_options();
+      if (ro.has_write_buffer_size()) po.state.rocksdb.write_buffer_size = ro.write_buffer_size();
+      if (ro.has_target_file_size_base()) po.state.rocksdb.target_file_size_base = ro.target_file_size_base();
+      if (ro.has_block_cache_size()) po.state.rocksdb.block_cache_size = ro.block_cache_size();
+      for (const auto& [k, v] : ro.extra()) po.state.rocksdb.extra[k] = v;
+    }
+    if (app_config_.has_state_open_max_retries()) po.state.open_max_retries = app_config_.state_open_max_retries();
+    if (app_config_.has_state_open_retry_backoff()) {
+      po.state.open_retry_backoff = Seconds(app_config_.state_open_retry_backoff());
+    }
     po.progress_interval = options_->progress_interval;
     auto runner = runtime::PipelineRunner::Create(
         std::move(po), plan_.get(), this,
@@ -211,7 +257,9 @@ void Session::EndWith(const v1::ServerMessage& stopped) {
 
 void Session::RunDryRuns() {
   CollectingSink sink;
-  runtime::Executor executor(plan_.get(), this, &sink);
+  runtime::ExecutorOptions eo;
+  eo.state = dry_state_.get();
+  runtime::Executor executor(plan_.get(), this, &sink, eo);
   for (;;) {
     v1::TestInput input;
     {
@@ -301,6 +349,26 @@ void Session::ReadLoop() {
           cv_.notify_all();
         }
         break;
+      case v1::ClientMessage::kStateRead: {
+        const v1::StateRead& rd = msg.state_read();
+        v1::ServerMessage reply;
+        v1::StateReadResult* res = reply.mutable_state_read_result();
+        res->set_request_id(rd.request_id());
+        runtime::StateAccess* state = runner_ ? static_cast<runtime::StateAccess*>(runner_.get())
+                                              : static_cast<runtime::StateAccess*>(dry_state_.get());
+        std::vector<std::string> keys(rd.keys().begin(), rd.keys().end());
+        auto values = state->Read(rd.topic(), rd.partition(), rd.prefix(), keys);
+        if (!values.ok()) {
+          ToProto(runtime::ErrorInfo::FromStatus(values.status()), res->mutable_error());
+        } else {
+          for (auto& v : *values) {
+            v1::StateValue* sv = res->add_values();
+            if (v) sv->set_value(std::move(*v));
+          }
+        }
+        Write(reply);
+        break;
+      }
       case v1::ClientMessage::kTestInput:
         if (mode_ != v1::SESSION_MODE_DRY_RUN) {
           SS_LOG(kWarning, "session.unexpected_message").Kv("pipeline", name_).Kv("kind", "test_input");
@@ -341,11 +409,17 @@ runtime::InvokeFuture Session::Invoke(uint32_t segment_id,
   batch->set_request_id(id);
   batch->set_segment_id(segment_id);
   batch->mutable_records()->Reserve(static_cast<int>(records.size()));
+  const bool stateful = segment_id < plan_->segments().size() && plan_->segments()[segment_id].stateful;
   for (const runtime::Record* r : records) {
     v1::InvokeRecord* ir = batch->add_records();
     ToProto(r->value, ir->mutable_value());
     ToProto(r->key, ir->mutable_key());
     ToProto(r->meta, ir->mutable_context());
+    if (stateful) {
+      ir->set_state_prefix(r->state_prefix);
+      ir->set_state_replay(r->state_replay);
+      ir->set_state_epoch(r->state_epoch);
+    }
   }
   if (!Write(msg)) FailPending(absl::UnavailableError("client disconnected"));
   return future;

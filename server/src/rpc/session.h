@@ -54,6 +54,11 @@ class Session final : public runtime::ClientLink {
   void ForceClose();
   // True once the session's work thread has finished.
   bool finished() const { return finished_.load(); }
+  // The consumer group of a running (not dry-run) pipeline, else empty.
+  // Thread-safe after Serve() registered the session.
+  std::string running_group() const {
+    return running_.load() && !finished_.load() ? app_config_.consumer_group() : std::string();
+  }
 
 
   // runtime::ClientLink (work thread).
@@ -83,6 +88,7 @@ class Session final : public runtime::ClientLink {
   // Set during Register, before the work thread starts.
   std::unique_ptr<graph::Plan> plan_;
   std::unique_ptr<runtime::PipelineRunner> runner_;
+  std::unique_ptr<runtime::StateAccess> dry_state_;  // dry runs: in-memory state
   v1::AppConfig app_config_;
   v1::SessionMode mode_ = v1::SESSION_MODE_RUN;
   std::string name_;
@@ -101,6 +107,7 @@ class Session final : public runtime::ClientLink {
   std::atomic<uint64_t> next_request_id_{1};
   std::atomic<bool> shutting_down_{false};
   std::atomic<bool> finished_{false};
+  std::atomic<bool> running_{false};  // a run-mode pipeline was started
   const CountersFor counters_for_;
   std::thread worker_;
 };

@@ -69,6 +69,22 @@ std::optional<ErrorInfo> Executor::Process(std::vector<Record>& batch,
   return std::nullopt;
 }
 
+std::optional<ErrorInfo> Executor::ApplyState(const Record& r, const RecordOutcome& o,
+                                              const std::string& step_id) {
+  if (o.state_updates.empty()) return std::nullopt;
+  if (options_.state == nullptr) {
+    return ErrorInfo{absl::StatusCode::kFailedPrecondition,
+                     "client sent state updates for a pipeline without state", step_id, "", ""};
+  }
+  if (r.state_replay) return std::nullopt;  // applied before the crash
+  if (absl::Status s = options_.state->Apply(r, o.state_updates); !s.ok()) {
+    ErrorInfo e = ErrorInfo::FromStatus(s, step_id);
+    e.message = absl::StrCat("state update of ", Where(r.meta), " failed: ", s.message());
+    return e;
+  }
+  return std::nullopt;
+}
+
 Executor::PendingCalls Executor::StartCalls(uint32_t segment_id,
                                             const std::vector<const Record*>& records) {
   // One invocation per partition chunk; all in flight before any is awaited.
@@ -144,10 +160,12 @@ std::optional<ErrorInfo> Executor::RunSegment(const graph::Segment& segment,
     RecordOutcome& o = (*outcomes)[k];
     switch (o.kind) {
       case RecordOutcome::Kind::kValue:
+        if (auto err = ApplyState(batch[idx], o, first_step)) return err;
         SetPayload(batch[idx], std::move(o.value));
         produce_keys[idx] = std::move(o.produce_key);
         break;
       case RecordOutcome::Kind::kFiltered:
+        if (auto err = ApplyState(batch[idx], o, first_step)) return err;
         fates[idx].kind = RecordFate::Kind::kFiltered;
         dropped[idx] = true;
         ++filtered_;
@@ -236,6 +254,9 @@ std::optional<ErrorInfo> Executor::EvaluateAll(const graph::PlanNode& node,
         }
         Record a;
         a.key = batch[idx].key;
+        a.state_prefix = batch[idx].state_prefix;
+        a.state_replay = batch[idx].state_replay;
+        a.state_epoch = batch[idx].state_epoch;
         a.meta = batch[idx].meta;
         a.value = ValueToPayload(*arg);
         round.args.push_back(std::move(a));
@@ -256,6 +277,7 @@ std::optional<ErrorInfo> Executor::EvaluateAll(const graph::PlanNode& node,
         RecordOutcome& o = (*outcomes)[k];
         if (dropped[idx]) continue;
         if (o.kind == RecordOutcome::Kind::kValue) {
+          if (auto err = ApplyState(batch[idx], o, node.step_id)) return err;
           absl::StatusOr<expr::Value> v = PayloadToValue(o.value);
           if (!v.ok()) return ErrorInfo::FromStatus(v.status(), node.step_id);
           slots[idx][round.call] = std::move(*v);

@@ -38,6 +38,8 @@ struct RecordFate {
 struct ExecutorOptions {
   // Most records per InvokeBatch message. Default: 1000.
   size_t max_invoke_records = 1000;
+  // (Optional) Where client state writes go (pipelines with state).
+  StateAccess* state = nullptr;
   // (Optional) Where to record client round-trip latency and batch sizes.
   metrics::Histogram* invoke_latency_ms = nullptr;
   metrics::Histogram* invoke_batch_size = nullptr;
@@ -83,6 +85,9 @@ class Executor {
   std::optional<ErrorInfo> EvaluateAll(const graph::PlanNode& node, std::vector<Record>& batch,
                                        const std::vector<int>& live, std::vector<RecordFate>& fates,
                                        std::vector<bool>& dropped, std::vector<expr::Value>& results);
+  // Applies a record's state updates (not for replays).
+  std::optional<ErrorInfo> ApplyState(const Record& r, const RecordOutcome& o,
+                                      const std::string& step_id);
   // The processing-error path of a native step: asks the client's verdict.
   // Returns the fatal error, or nullopt when the record is skipped.
   std::optional<ErrorInfo> NativeFailure(const graph::PlanNode& node, const Record& r,

@@ -30,7 +30,15 @@ absl::StatusOr<std::unique_ptr<PipelineRunner>> PipelineRunner::Create(
   auto consumer = kafka::Consumer::Create(runner->options_.consumer, runner.get());
   if (!consumer.ok()) return consumer.status();
   runner->consumer_ = std::move(*consumer);
+  if (plan->stateful()) {
+    auto stores = state::StoreManager::Create(runner->options_.state, runner->options_.client_state_dir,
+                                              runner->options_.consumer.group_id);
+    if (!stores.ok()) return stores.status();
+    if (absl::Status s = (*stores)->RegisterStore(plan->source_topic()); !s.ok()) return s;
+    runner->stores_ = std::move(*stores);
+  }
   ExecutorOptions eo = runner->options_.executor;
+  if (runner->stores_) eo.state = runner.get();
   eo.invoke_latency_ms = &runner->counters_.invoke_latency_ms;
   eo.invoke_batch_size = &runner->counters_.invoke_batch_size;
   runner->executor_ = std::make_unique<Executor>(plan, client, runner.get(), eo);
@@ -130,8 +138,14 @@ std::optional<ErrorInfo> PipelineRunner::Run() {
 
   // Finished work is committed even when the pipeline failed: what failed was
   // never marked processed. A failed producer is the exception: its flush is
-  // what a commit would need.
-  if (!failure || failure->code != absl::StatusCode::kDataLoss) {
+  // what a commit would need. A stateful pipeline that failed commits nothing
+  // more: its open transactions may hold updates of the failed batch.
+  if (failure && stores_) {
+    abandoned_ = true;
+    std::lock_guard<std::mutex> lock(state_mu_);
+    txns_.clear();
+  }
+  if (!abandoned_ && (!failure || failure->code != absl::StatusCode::kDataLoss)) {
     if (auto e = Checkpoint(); e && !failure) failure = e;
   }
   MaybeLogProgress(true);
@@ -141,6 +155,13 @@ std::optional<ErrorInfo> PipelineRunner::Run() {
   }
   if (absl::Status s = consumer_->Close(); !s.ok()) {
     SS_LOG(kWarning, "consumer.close_failed").Kv("pipeline", options_.name).Kv("error", s.message());
+  }
+  if (stores_) {
+    std::lock_guard<std::mutex> lock(state_mu_);
+    txns_.clear();
+    if (absl::Status s = stores_->Close(); !s.ok()) {
+      SS_LOG(kWarning, "state.close_failed").Kv("pipeline", options_.name).Kv("error", s.message());
+    }
   }
   if (failure) {
     SS_LOG(kError, "pipeline.failed")
@@ -194,6 +215,13 @@ std::optional<ErrorInfo> PipelineRunner::ProcessBatch(std::vector<kafka::Consume
     }
     r.key = std::move(*key);
     r.value = std::move(*value);
+    if (stores_) {
+      r.state_prefix = m.has_key ? m.key : std::string();
+      std::lock_guard<std::mutex> lock(state_mu_);
+      const state::StorePartition* sp = stores_->GetPartition(m.tp.topic, m.tp.partition);
+      r.state_replay = sp != nullptr && !sp->ShouldApply(m.offset);
+      r.state_epoch = epochs_[m.tp];
+    }
     records.push_back(std::move(r));
   }
 
@@ -215,6 +243,7 @@ std::optional<ErrorInfo> PipelineRunner::ProcessBatch(std::vector<kafka::Consume
 }
 
 std::optional<ErrorInfo> PipelineRunner::Checkpoint() {
+  if (abandoned_) return std::nullopt;
   const auto started = std::chrono::steady_clock::now();
   struct Observe {
     PipelineCounters& c;
@@ -238,6 +267,22 @@ std::optional<ErrorInfo> PipelineRunner::Checkpoint() {
       e.code = absl::StatusCode::kDataLoss;  // marks "do not commit"
       return e;
     }
+  }
+  if (stores_) {
+    std::lock_guard<std::mutex> lock(state_mu_);
+    for (auto& [tp, txn] : txns_) {
+      auto it = processed_.find(tp);
+      std::optional<int64_t> last = it == processed_.end() ? std::nullopt : std::optional<int64_t>(it->second - 1);
+      if (absl::Status s = txn->MaybeFlush(last); !s.ok()) {
+        ErrorInfo e = ErrorInfo::FromStatus(s);
+        e.message = absl::StrCat("state flush of ", TpName(tp), " failed: ", s.message());
+        e.code = absl::StatusCode::kDataLoss;  // marks "do not commit"
+        txns_.clear();
+        abandoned_ = true;
+        return e;
+      }
+    }
+    txns_.clear();
   }
   if (!options_.commit_enabled) return std::nullopt;
   std::vector<kafka::PartitionOffset> offsets;
@@ -282,7 +327,17 @@ void PipelineRunner::MaybeLogProgress(bool force) {
 }
 
 void PipelineRunner::OnAssigned(const std::vector<kafka::TopicPartition>& partitions) {
-  for (const auto& tp : partitions) assigned_.insert(tp);
+  for (const auto& tp : partitions) {
+    assigned_.insert(tp);
+    epochs_[tp] = next_epoch_++;
+    if (stores_) {
+      std::lock_guard<std::mutex> lock(state_mu_);
+      if (absl::Status s = stores_->OnAssign(tp.topic, tp.partition); !s.ok() && !fatal_) {
+        fatal_ = ErrorInfo::FromStatus(s);
+        fatal_->message = absl::StrCat("opening state of ", TpName(tp), ": ", s.message());
+      }
+    }
+  }
   SS_LOG(kInfo, "partitions.assigned").Kv("pipeline", options_.name).Kv("partitions", TpList(partitions));
 }
 
@@ -295,6 +350,11 @@ void PipelineRunner::OnRevoking(const std::vector<kafka::TopicPartition>& partit
     assigned_.erase(tp);
     processed_.erase(tp);
     committed_.erase(tp);
+    if (stores_) {
+      std::lock_guard<std::mutex> lock(state_mu_);
+      txns_.erase(tp);
+      (void)stores_->OnRevoke(tp.topic, tp.partition);
+    }
   }
 }
 
@@ -304,6 +364,11 @@ void PipelineRunner::OnLost(const std::vector<kafka::TopicPartition>& partitions
     assigned_.erase(tp);
     processed_.erase(tp);
     committed_.erase(tp);
+    if (stores_) {
+      std::lock_guard<std::mutex> lock(state_mu_);
+      txns_.erase(tp);  // unflushed: the new owner replays
+      (void)stores_->OnLost(tp.topic, tp.partition);
+    }
   }
 }
 
@@ -314,6 +379,49 @@ absl::Status PipelineRunner::Produce(const std::string& topic, const std::option
   out.reserve(headers.size());
   for (const auto& h : headers) out.push_back({h.key, h.value});
   return producer_->Produce(topic, key, value, out);
+}
+
+}  // namespace sidestream::runtime
+
+namespace sidestream::runtime {
+
+absl::StatusOr<state::PartitionTransaction*> PipelineRunner::TxnLocked(const std::string& topic,
+                                                                       int32_t partition) {
+  kafka::TopicPartition tp{topic, partition};
+  auto it = txns_.find(tp);
+  if (it != txns_.end()) return it->second.get();
+  auto txn = stores_->Begin(topic, partition);
+  if (!txn.ok()) return txn.status();
+  return txns_.emplace(tp, std::move(*txn)).first->second.get();
+}
+
+absl::Status PipelineRunner::Apply(const Record& record, const std::vector<StateUpdate>& updates) {
+  std::lock_guard<std::mutex> lock(state_mu_);
+  auto txn = TxnLocked(record.meta.topic, record.meta.partition);
+  if (!txn.ok()) return txn.status();
+  for (const StateUpdate& u : updates) {
+    absl::Status s = u.value ? (*txn)->Set(record.state_prefix, u.key, *u.value)
+                             : (*txn)->Delete(record.state_prefix, u.key);
+    if (!s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<std::optional<std::string>>> PipelineRunner::Read(
+    const std::string& topic, int32_t partition, const std::string& prefix,
+    const std::vector<std::string>& keys) {
+  std::lock_guard<std::mutex> lock(state_mu_);
+  if (!stores_) return absl::FailedPreconditionError("the pipeline has no stateful functions");
+  auto txn = TxnLocked(topic, partition);
+  if (!txn.ok()) return txn.status();
+  std::vector<std::optional<std::string>> out;
+  out.reserve(keys.size());
+  for (const std::string& k : keys) {
+    auto v = (*txn)->Get(prefix, k);
+    if (!v.ok()) return v.status();
+    out.push_back(std::move(*v));
+  }
+  return out;
 }
 
 }  // namespace sidestream::runtime

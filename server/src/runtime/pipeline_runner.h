@@ -25,6 +25,9 @@
 #include "metrics/histogram.h"
 #include "runtime/client_link.h"
 #include "runtime/executor.h"
+#include "state/options.h"
+#include "state/partition_transaction.h"
+#include "state/store_manager.h"
 
 namespace sidestream::runtime {
 
@@ -47,6 +50,10 @@ struct PipelineOptions {
   // Time between INFO progress lines. Default: 10 s.
   std::chrono::milliseconds progress_interval{10000};
   ExecutorOptions executor;
+  // State of stateful pipelines: the sidecar's store options and the
+  // application's state_dir (relative, confined under the root).
+  state::StateOptions state;
+  std::string client_state_dir = "state";
 };
 
 // Counters of a pipeline, readable from any thread (rendered on /metrics).
@@ -77,7 +84,9 @@ struct RunStats {
            native_evaluations = 0;
 };
 
-class PipelineRunner final : public kafka::RebalanceListener, public OutputSink {
+class PipelineRunner final : public kafka::RebalanceListener,
+                             public OutputSink,
+                             public StateAccess {
  public:
   // Creates the Kafka clients (no network I/O yet). `plan` and `client` must
   // outlive the runner. `counters` may be shared with earlier runs of the
@@ -102,6 +111,13 @@ class PipelineRunner final : public kafka::RebalanceListener, public OutputSink 
   void OnAssigned(const std::vector<kafka::TopicPartition>& partitions) override;
   void OnRevoking(const std::vector<kafka::TopicPartition>& partitions) override;
   void OnLost(const std::vector<kafka::TopicPartition>& partitions) override;
+
+  // StateAccess: Apply on the loop thread, Read from the session's reader
+  // thread while the loop thread waits for the client.
+  absl::Status Apply(const Record& record, const std::vector<StateUpdate>& updates) override;
+  absl::StatusOr<std::vector<std::optional<std::string>>> Read(
+      const std::string& topic, int32_t partition, const std::string& prefix,
+      const std::vector<std::string>& keys) override;
 
   // OutputSink (loop thread).
   absl::Status Produce(const std::string& topic, const std::optional<std::string>& key,
@@ -136,6 +152,18 @@ class PipelineRunner final : public kafka::RebalanceListener, public OutputSink 
   std::map<kafka::TopicPartition, int64_t> processed_;  // next offset to commit
   std::map<kafka::TopicPartition, int64_t> committed_;
   std::optional<ErrorInfo> fatal_;  // set by rebalance callbacks
+  // State (stateful plans only). stores_ and txns_ are guarded by state_mu_
+  // because Read runs on another thread.
+  std::mutex state_mu_;
+  std::unique_ptr<state::StoreManager> stores_;
+  std::map<kafka::TopicPartition, std::unique_ptr<state::PartitionTransaction>> txns_;
+  std::map<kafka::TopicPartition, uint64_t> epochs_;  // loop thread
+  uint64_t next_epoch_ = 1;
+  // After a failure of a stateful pipeline nothing more is flushed or
+  // committed: partial state of the failed batch must not reach RocksDB.
+  bool abandoned_ = false;
+  // Returns the transaction of a partition, beginning one. REQUIRES state_mu_.
+  absl::StatusOr<state::PartitionTransaction*> TxnLocked(const std::string& topic, int32_t partition);
   std::chrono::steady_clock::time_point last_progress_;
   uint64_t last_progress_consumed_ = 0;
   // Seconds spent waiting in poll, processing and checkpointing since the

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "expr/expr.h"
 #include "serde/payload.h"
 
@@ -40,6 +41,17 @@ struct Record {
   MessageMeta meta;
   std::optional<expr::Value> doc;  // decoded value, when a native step needed it
   bool payload_fresh = true;       // false after a native step changed `doc`
+  // State namespace (raw message key bytes), and whether the record was
+  // already applied to state before (its writes must be ignored).
+  std::string state_prefix;
+  bool state_replay = false;
+  uint64_t state_epoch = 0;
+};
+
+// One state write of a client function.
+struct StateUpdate {
+  std::string key;
+  std::optional<std::string> value;  // nullopt = delete
 };
 
 // Decodes the payload into `doc` if not done yet. Errors: INVALID_ARGUMENT
@@ -78,6 +90,20 @@ struct RecordOutcome {
   serde::Payload value;                      // kValue
   ErrorInfo error;                           // kError, kSkipped
   std::optional<serde::Payload> produce_key; // set by a kToTopicKey op
+  std::vector<StateUpdate> state_updates;    // kValue, kFiltered
+};
+
+// Where client state writes go, and where client state reads are served
+// from (the pipeline's state transactions). Apply is called on the loop
+// thread; Read may be called from any thread while the loop thread waits for
+// the client. Implementations synchronize.
+class StateAccess {
+ public:
+  virtual ~StateAccess() = default;
+  virtual absl::Status Apply(const Record& record, const std::vector<StateUpdate>& updates) = 0;
+  virtual absl::StatusOr<std::vector<std::optional<std::string>>> Read(
+      const std::string& topic, int32_t partition, const std::string& prefix,
+      const std::vector<std::string>& keys) = 0;
 };
 
 }  // namespace sidestream::runtime

@@ -16,7 +16,7 @@ from sidestream._rpc.sidestream.v1 import pipeline_pb2 as sidestream_dot_v1_dot_
 from sidestream._rpc.sidestream.v1 import session_pb2 as sidestream_dot_v1_dot_session__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bsidestream/v1/service.proto\x12\rsidestream.v1\x1a\x1csidestream/v1/pipeline.proto\x1a\x1bsidestream/v1/session.proto\"<\n\x0fValidateRequest\x12)\n\x08pipeline\x18\x01 \x01(\x0b\x32\x17.sidestream.v1.Pipeline\"=\n\x10ValidateResponse\x12)\n\x04plan\x18\x01 \x01(\x0b\x32\x1b.sidestream.v1.CompiledPlan\"d\n\rDryRunRequest\x12)\n\x08pipeline\x18\x01 \x01(\x0b\x32\x17.sidestream.v1.Pipeline\x12(\n\x06inputs\x18\x02 \x03(\x0b\x32\x18.sidestream.v1.TestInput\"<\n\x0e\x44ryRunResponse\x12*\n\x07outputs\x18\x01 \x03(\x0b\x32\x19.sidestream.v1.TestOutput2\xeb\x01\n\nSidestream\x12I\n\x07\x43onnect\x12\x1c.sidestream.v1.ClientMessage\x1a\x1c.sidestream.v1.ServerMessage(\x01\x30\x01\x12K\n\x08Validate\x12\x1e.sidestream.v1.ValidateRequest\x1a\x1f.sidestream.v1.ValidateResponse\x12\x45\n\x06\x44ryRun\x12\x1c.sidestream.v1.DryRunRequest\x1a\x1d.sidestream.v1.DryRunResponseBX\n\x10io.sidestream.v1P\x01ZBgithub.com/sidestream/sidestream/gen/go/sidestream/v1;sidestreamv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bsidestream/v1/service.proto\x12\rsidestream.v1\x1a\x1csidestream/v1/pipeline.proto\x1a\x1bsidestream/v1/session.proto\"<\n\x0fValidateRequest\x12)\n\x08pipeline\x18\x01 \x01(\x0b\x32\x17.sidestream.v1.Pipeline\"=\n\x10ValidateResponse\x12)\n\x04plan\x18\x01 \x01(\x0b\x32\x1b.sidestream.v1.CompiledPlan\"d\n\rDryRunRequest\x12)\n\x08pipeline\x18\x01 \x01(\x0b\x32\x17.sidestream.v1.Pipeline\x12(\n\x06inputs\x18\x02 \x03(\x0b\x32\x18.sidestream.v1.TestInput\"<\n\x0e\x44ryRunResponse\x12*\n\x07outputs\x18\x01 \x03(\x0b\x32\x19.sidestream.v1.TestOutput\">\n\x11\x43learStateRequest\x12\x16\n\x0e\x63onsumer_group\x18\x01 \x01(\t\x12\x11\n\tstate_dir\x18\x02 \x01(\t\"\x14\n\x12\x43learStateResponse2\xbe\x02\n\nSidestream\x12I\n\x07\x43onnect\x12\x1c.sidestream.v1.ClientMessage\x1a\x1c.sidestream.v1.ServerMessage(\x01\x30\x01\x12K\n\x08Validate\x12\x1e.sidestream.v1.ValidateRequest\x1a\x1f.sidestream.v1.ValidateResponse\x12\x45\n\x06\x44ryRun\x12\x1c.sidestream.v1.DryRunRequest\x1a\x1d.sidestream.v1.DryRunResponse\x12Q\n\nClearState\x12 .sidestream.v1.ClearStateRequest\x1a!.sidestream.v1.ClearStateResponseBX\n\x10io.sidestream.v1P\x01ZBgithub.com/sidestream/sidestream/gen/go/sidestream/v1;sidestreamv1b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -32,6 +32,10 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _globals['_DRYRUNREQUEST']._serialized_end=330
   _globals['_DRYRUNRESPONSE']._serialized_start=332
   _globals['_DRYRUNRESPONSE']._serialized_end=392
-  _globals['_SIDESTREAM']._serialized_start=395
-  _globals['_SIDESTREAM']._serialized_end=630
+  _globals['_CLEARSTATEREQUEST']._serialized_start=394
+  _globals['_CLEARSTATEREQUEST']._serialized_end=456
+  _globals['_CLEARSTATERESPONSE']._serialized_start=458
+  _globals['_CLEARSTATERESPONSE']._serialized_end=478
+  _globals['_SIDESTREAM']._serialized_start=481
+  _globals['_SIDESTREAM']._serialized_end=799
 # @@protoc_insertion_point(module_scope)

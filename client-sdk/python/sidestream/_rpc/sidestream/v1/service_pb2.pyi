@@ -32,3 +32,15 @@ class DryRunResponse(_message.Message):
     OUTPUTS_FIELD_NUMBER: _ClassVar[int]
     outputs: _containers.RepeatedCompositeFieldContainer[_session_pb2.TestOutput]
     def __init__(self, outputs: _Optional[_Iterable[_Union[_session_pb2.TestOutput, _Mapping]]] = ...) -> None: ...
+
+class ClearStateRequest(_message.Message):
+    __slots__ = ("consumer_group", "state_dir")
+    CONSUMER_GROUP_FIELD_NUMBER: _ClassVar[int]
+    STATE_DIR_FIELD_NUMBER: _ClassVar[int]
+    consumer_group: str
+    state_dir: str
+    def __init__(self, consumer_group: _Optional[str] = ..., state_dir: _Optional[str] = ...) -> None: ...
+
+class ClearStateResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...

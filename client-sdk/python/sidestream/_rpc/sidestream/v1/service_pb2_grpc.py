@@ -30,6 +30,11 @@ class SidestreamStub(object):
                 request_serializer=sidestream_dot_v1_dot_service__pb2.DryRunRequest.SerializeToString,
                 response_deserializer=sidestream_dot_v1_dot_service__pb2.DryRunResponse.FromString,
                 )
+        self.ClearState = channel.unary_unary(
+                '/sidestream.v1.Sidestream/ClearState',
+                request_serializer=sidestream_dot_v1_dot_service__pb2.ClearStateRequest.SerializeToString,
+                response_deserializer=sidestream_dot_v1_dot_service__pb2.ClearStateResponse.FromString,
+                )
 
 
 class SidestreamServicer(object):
@@ -56,6 +61,14 @@ class SidestreamServicer(object):
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ClearState(self, request, context):
+        """Delete a pipeline's state. FAILED_PRECONDITION while that consumer group
+        runs a pipeline on this sidecar.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_SidestreamServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -73,6 +86,11 @@ def add_SidestreamServicer_to_server(servicer, server):
                     servicer.DryRun,
                     request_deserializer=sidestream_dot_v1_dot_service__pb2.DryRunRequest.FromString,
                     response_serializer=sidestream_dot_v1_dot_service__pb2.DryRunResponse.SerializeToString,
+            ),
+            'ClearState': grpc.unary_unary_rpc_method_handler(
+                    servicer.ClearState,
+                    request_deserializer=sidestream_dot_v1_dot_service__pb2.ClearStateRequest.FromString,
+                    response_serializer=sidestream_dot_v1_dot_service__pb2.ClearStateResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -132,5 +150,22 @@ class Sidestream(object):
         return grpc.experimental.unary_unary(request, target, '/sidestream.v1.Sidestream/DryRun',
             sidestream_dot_v1_dot_service__pb2.DryRunRequest.SerializeToString,
             sidestream_dot_v1_dot_service__pb2.DryRunResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def ClearState(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/sidestream.v1.Sidestream/ClearState',
+            sidestream_dot_v1_dot_service__pb2.ClearStateRequest.SerializeToString,
+            sidestream_dot_v1_dot_service__pb2.ClearStateResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)

@@ -27,7 +27,7 @@ ERROR_STAGE_PROCESSING: ErrorStage
 ERROR_STAGE_PRODUCER: ErrorStage
 
 class AppConfig(_message.Message):
-    __slots__ = ("broker_address", "consumer_group", "auto_offset_reset", "auto_commit_enable", "assignment_strategy", "partitioner", "consumer_extra_config", "producer_extra_config", "state_dir", "consumer_poll_timeout", "producer_poll_timeout", "loglevel", "commit_interval", "has_on_consumer_error", "has_on_producer_error", "has_on_processing_error")
+    __slots__ = ("broker_address", "consumer_group", "auto_offset_reset", "auto_commit_enable", "assignment_strategy", "partitioner", "consumer_extra_config", "producer_extra_config", "state_dir", "consumer_poll_timeout", "producer_poll_timeout", "loglevel", "commit_interval", "has_on_consumer_error", "has_on_producer_error", "has_on_processing_error", "rocksdb_options", "state_open_max_retries", "state_open_retry_backoff")
     class ConsumerExtraConfigEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -58,6 +58,9 @@ class AppConfig(_message.Message):
     HAS_ON_CONSUMER_ERROR_FIELD_NUMBER: _ClassVar[int]
     HAS_ON_PRODUCER_ERROR_FIELD_NUMBER: _ClassVar[int]
     HAS_ON_PROCESSING_ERROR_FIELD_NUMBER: _ClassVar[int]
+    ROCKSDB_OPTIONS_FIELD_NUMBER: _ClassVar[int]
+    STATE_OPEN_MAX_RETRIES_FIELD_NUMBER: _ClassVar[int]
+    STATE_OPEN_RETRY_BACKOFF_FIELD_NUMBER: _ClassVar[int]
     broker_address: str
     consumer_group: str
     auto_offset_reset: str
@@ -74,7 +77,29 @@ class AppConfig(_message.Message):
     has_on_consumer_error: bool
     has_on_producer_error: bool
     has_on_processing_error: bool
-    def __init__(self, broker_address: _Optional[str] = ..., consumer_group: _Optional[str] = ..., auto_offset_reset: _Optional[str] = ..., auto_commit_enable: bool = ..., assignment_strategy: _Optional[str] = ..., partitioner: _Optional[str] = ..., consumer_extra_config: _Optional[_Mapping[str, str]] = ..., producer_extra_config: _Optional[_Mapping[str, str]] = ..., state_dir: _Optional[str] = ..., consumer_poll_timeout: _Optional[float] = ..., producer_poll_timeout: _Optional[float] = ..., loglevel: _Optional[str] = ..., commit_interval: _Optional[float] = ..., has_on_consumer_error: bool = ..., has_on_producer_error: bool = ..., has_on_processing_error: bool = ...) -> None: ...
+    rocksdb_options: RocksDBOptions
+    state_open_max_retries: int
+    state_open_retry_backoff: float
+    def __init__(self, broker_address: _Optional[str] = ..., consumer_group: _Optional[str] = ..., auto_offset_reset: _Optional[str] = ..., auto_commit_enable: bool = ..., assignment_strategy: _Optional[str] = ..., partitioner: _Optional[str] = ..., consumer_extra_config: _Optional[_Mapping[str, str]] = ..., producer_extra_config: _Optional[_Mapping[str, str]] = ..., state_dir: _Optional[str] = ..., consumer_poll_timeout: _Optional[float] = ..., producer_poll_timeout: _Optional[float] = ..., loglevel: _Optional[str] = ..., commit_interval: _Optional[float] = ..., has_on_consumer_error: bool = ..., has_on_producer_error: bool = ..., has_on_processing_error: bool = ..., rocksdb_options: _Optional[_Union[RocksDBOptions, _Mapping]] = ..., state_open_max_retries: _Optional[int] = ..., state_open_retry_backoff: _Optional[float] = ...) -> None: ...
+
+class RocksDBOptions(_message.Message):
+    __slots__ = ("write_buffer_size", "target_file_size_base", "block_cache_size", "extra")
+    class ExtraEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    WRITE_BUFFER_SIZE_FIELD_NUMBER: _ClassVar[int]
+    TARGET_FILE_SIZE_BASE_FIELD_NUMBER: _ClassVar[int]
+    BLOCK_CACHE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    EXTRA_FIELD_NUMBER: _ClassVar[int]
+    write_buffer_size: int
+    target_file_size_base: int
+    block_cache_size: int
+    extra: _containers.ScalarMap[str, str]
+    def __init__(self, write_buffer_size: _Optional[int] = ..., target_file_size_base: _Optional[int] = ..., block_cache_size: _Optional[int] = ..., extra: _Optional[_Mapping[str, str]] = ...) -> None: ...
 
 class Register(_message.Message):
     __slots__ = ("protocol_version", "capabilities", "client_name", "config", "pipeline", "mode")
@@ -103,14 +128,58 @@ class Registered(_message.Message):
     def __init__(self, plan: _Optional[_Union[_pipeline_pb2.CompiledPlan, _Mapping]] = ..., server_name: _Optional[str] = ..., capabilities: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class InvokeRecord(_message.Message):
-    __slots__ = ("value", "key", "context")
+    __slots__ = ("value", "key", "context", "state_prefix", "state_replay", "state_epoch")
     VALUE_FIELD_NUMBER: _ClassVar[int]
     KEY_FIELD_NUMBER: _ClassVar[int]
     CONTEXT_FIELD_NUMBER: _ClassVar[int]
+    STATE_PREFIX_FIELD_NUMBER: _ClassVar[int]
+    STATE_REPLAY_FIELD_NUMBER: _ClassVar[int]
+    STATE_EPOCH_FIELD_NUMBER: _ClassVar[int]
     value: _common_pb2.Payload
     key: _common_pb2.Payload
     context: _common_pb2.MessageContext
-    def __init__(self, value: _Optional[_Union[_common_pb2.Payload, _Mapping]] = ..., key: _Optional[_Union[_common_pb2.Payload, _Mapping]] = ..., context: _Optional[_Union[_common_pb2.MessageContext, _Mapping]] = ...) -> None: ...
+    state_prefix: bytes
+    state_replay: bool
+    state_epoch: int
+    def __init__(self, value: _Optional[_Union[_common_pb2.Payload, _Mapping]] = ..., key: _Optional[_Union[_common_pb2.Payload, _Mapping]] = ..., context: _Optional[_Union[_common_pb2.MessageContext, _Mapping]] = ..., state_prefix: _Optional[bytes] = ..., state_replay: bool = ..., state_epoch: _Optional[int] = ...) -> None: ...
+
+class StateUpdate(_message.Message):
+    __slots__ = ("key", "value")
+    KEY_FIELD_NUMBER: _ClassVar[int]
+    VALUE_FIELD_NUMBER: _ClassVar[int]
+    key: bytes
+    value: bytes
+    def __init__(self, key: _Optional[bytes] = ..., value: _Optional[bytes] = ...) -> None: ...
+
+class StateRead(_message.Message):
+    __slots__ = ("request_id", "topic", "partition", "prefix", "keys")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    TOPIC_FIELD_NUMBER: _ClassVar[int]
+    PARTITION_FIELD_NUMBER: _ClassVar[int]
+    PREFIX_FIELD_NUMBER: _ClassVar[int]
+    KEYS_FIELD_NUMBER: _ClassVar[int]
+    request_id: int
+    topic: str
+    partition: int
+    prefix: bytes
+    keys: _containers.RepeatedScalarFieldContainer[bytes]
+    def __init__(self, request_id: _Optional[int] = ..., topic: _Optional[str] = ..., partition: _Optional[int] = ..., prefix: _Optional[bytes] = ..., keys: _Optional[_Iterable[bytes]] = ...) -> None: ...
+
+class StateValue(_message.Message):
+    __slots__ = ("value",)
+    VALUE_FIELD_NUMBER: _ClassVar[int]
+    value: bytes
+    def __init__(self, value: _Optional[bytes] = ...) -> None: ...
+
+class StateReadResult(_message.Message):
+    __slots__ = ("request_id", "values", "error")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    VALUES_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    request_id: int
+    values: _containers.RepeatedCompositeFieldContainer[StateValue]
+    error: _common_pb2.Error
+    def __init__(self, request_id: _Optional[int] = ..., values: _Optional[_Iterable[_Union[StateValue, _Mapping]]] = ..., error: _Optional[_Union[_common_pb2.Error, _Mapping]] = ...) -> None: ...
 
 class InvokeBatch(_message.Message):
     __slots__ = ("request_id", "segment_id", "records")
@@ -123,18 +192,20 @@ class InvokeBatch(_message.Message):
     def __init__(self, request_id: _Optional[int] = ..., segment_id: _Optional[int] = ..., records: _Optional[_Iterable[_Union[InvokeRecord, _Mapping]]] = ...) -> None: ...
 
 class RecordResult(_message.Message):
-    __slots__ = ("value", "filtered", "error", "skipped", "produce_key")
+    __slots__ = ("value", "filtered", "error", "skipped", "produce_key", "state_updates")
     VALUE_FIELD_NUMBER: _ClassVar[int]
     FILTERED_FIELD_NUMBER: _ClassVar[int]
     ERROR_FIELD_NUMBER: _ClassVar[int]
     SKIPPED_FIELD_NUMBER: _ClassVar[int]
     PRODUCE_KEY_FIELD_NUMBER: _ClassVar[int]
+    STATE_UPDATES_FIELD_NUMBER: _ClassVar[int]
     value: _common_pb2.Payload
     filtered: bool
     error: _common_pb2.Error
     skipped: _common_pb2.Error
     produce_key: _common_pb2.Payload
-    def __init__(self, value: _Optional[_Union[_common_pb2.Payload, _Mapping]] = ..., filtered: bool = ..., error: _Optional[_Union[_common_pb2.Error, _Mapping]] = ..., skipped: _Optional[_Union[_common_pb2.Error, _Mapping]] = ..., produce_key: _Optional[_Union[_common_pb2.Payload, _Mapping]] = ...) -> None: ...
+    state_updates: _containers.RepeatedCompositeFieldContainer[StateUpdate]
+    def __init__(self, value: _Optional[_Union[_common_pb2.Payload, _Mapping]] = ..., filtered: bool = ..., error: _Optional[_Union[_common_pb2.Error, _Mapping]] = ..., skipped: _Optional[_Union[_common_pb2.Error, _Mapping]] = ..., produce_key: _Optional[_Union[_common_pb2.Payload, _Mapping]] = ..., state_updates: _Optional[_Iterable[_Union[StateUpdate, _Mapping]]] = ...) -> None: ...
 
 class InvokeResult(_message.Message):
     __slots__ = ("request_id", "results", "error")
@@ -237,29 +308,33 @@ class TestOutput(_message.Message):
     def __init__(self, request_id: _Optional[int] = ..., value: _Optional[_Union[_common_pb2.Payload, _Mapping]] = ..., filtered: bool = ..., error: _Optional[_Union[_common_pb2.Error, _Mapping]] = ..., produced: _Optional[_Iterable[_Union[ProducedMessage, _Mapping]]] = ...) -> None: ...
 
 class ClientMessage(_message.Message):
-    __slots__ = ("register", "invoke_result", "error_verdict", "stop", "test_input")
+    __slots__ = ("register", "invoke_result", "error_verdict", "stop", "test_input", "state_read")
     REGISTER_FIELD_NUMBER: _ClassVar[int]
     INVOKE_RESULT_FIELD_NUMBER: _ClassVar[int]
     ERROR_VERDICT_FIELD_NUMBER: _ClassVar[int]
     STOP_FIELD_NUMBER: _ClassVar[int]
     TEST_INPUT_FIELD_NUMBER: _ClassVar[int]
+    STATE_READ_FIELD_NUMBER: _ClassVar[int]
     register: Register
     invoke_result: InvokeResult
     error_verdict: ErrorVerdict
     stop: StopRequest
     test_input: TestInput
-    def __init__(self, register: _Optional[_Union[Register, _Mapping]] = ..., invoke_result: _Optional[_Union[InvokeResult, _Mapping]] = ..., error_verdict: _Optional[_Union[ErrorVerdict, _Mapping]] = ..., stop: _Optional[_Union[StopRequest, _Mapping]] = ..., test_input: _Optional[_Union[TestInput, _Mapping]] = ...) -> None: ...
+    state_read: StateRead
+    def __init__(self, register: _Optional[_Union[Register, _Mapping]] = ..., invoke_result: _Optional[_Union[InvokeResult, _Mapping]] = ..., error_verdict: _Optional[_Union[ErrorVerdict, _Mapping]] = ..., stop: _Optional[_Union[StopRequest, _Mapping]] = ..., test_input: _Optional[_Union[TestInput, _Mapping]] = ..., state_read: _Optional[_Union[StateRead, _Mapping]] = ...) -> None: ...
 
 class ServerMessage(_message.Message):
-    __slots__ = ("registered", "invoke", "error_report", "stopped", "test_output")
+    __slots__ = ("registered", "invoke", "error_report", "stopped", "test_output", "state_read_result")
     REGISTERED_FIELD_NUMBER: _ClassVar[int]
     INVOKE_FIELD_NUMBER: _ClassVar[int]
     ERROR_REPORT_FIELD_NUMBER: _ClassVar[int]
     STOPPED_FIELD_NUMBER: _ClassVar[int]
     TEST_OUTPUT_FIELD_NUMBER: _ClassVar[int]
+    STATE_READ_RESULT_FIELD_NUMBER: _ClassVar[int]
     registered: Registered
     invoke: InvokeBatch
     error_report: ErrorReport
     stopped: Stopped
     test_output: TestOutput
-    def __init__(self, registered: _Optional[_Union[Registered, _Mapping]] = ..., invoke: _Optional[_Union[InvokeBatch, _Mapping]] = ..., error_report: _Optional[_Union[ErrorReport, _Mapping]] = ..., stopped: _Optional[_Union[Stopped, _Mapping]] = ..., test_output: _Optional[_Union[TestOutput, _Mapping]] = ...) -> None: ...
+    state_read_result: StateReadResult
+    def __init__(self, registered: _Optional[_Union[Registered, _Mapping]] = ..., invoke: _Optional[_Union[InvokeBatch, _Mapping]] = ..., error_report: _Optional[_Union[ErrorReport, _Mapping]] = ..., stopped: _Optional[_Union[Stopped, _Mapping]] = ..., test_output: _Optional[_Union[TestOutput, _Mapping]] = ..., state_read_result: _Optional[_Union[StateReadResult, _Mapping]] = ...) -> None: ...
