@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import builtins
 import traceback
 
 from sidestream._rpc.sidestream.v1 import common_pb2
-from sidestream.exceptions import PipelineError
+from sidestream.exceptions import NativeEvaluationError, PipelineError
 
-__all__ = ["exception_type_name", "fill_error", "pipeline_error", "CODE_UNKNOWN", "CODE_UNAVAILABLE"]
+__all__ = [
+    "exception_type_name",
+    "fill_error",
+    "pipeline_error",
+    "native_error_class",
+    "CODE_UNKNOWN",
+    "CODE_UNAVAILABLE",
+]
 
 CODE_UNKNOWN = 2
 CODE_INVALID_ARGUMENT = 3
@@ -39,9 +47,45 @@ def fill_error(
     err.traceback = tb_text if tb_text is not None else "".join(traceback.format_exception(exc))
 
 
+# Python exceptions the sidecar's expression evaluator raises (by name).
+_NATIVE_BUILTINS = (
+    "KeyError",
+    "TypeError",
+    "ZeroDivisionError",
+    "IndexError",
+    "ValueError",
+    "OverflowError",
+    "AttributeError",
+    "NotImplementedError",
+    "MemoryError",
+    "RecursionError",
+)
+
+
+def _native_class(name: str) -> type[NativeEvaluationError]:
+    return type(
+        f"Native{name}",
+        (NativeEvaluationError, getattr(builtins, name)),
+        {"__module__": "sidestream.exceptions", "__doc__": f"A native expression raised {name}."},
+    )
+
+
+_NATIVE_CLASSES: dict[str, type[NativeEvaluationError]] = {name: _native_class(name) for name in _NATIVE_BUILTINS}
+
+
+def native_error_class(exception_type: str) -> type[NativeEvaluationError] | None:
+    """The error class for a builtin exception name the sidecar reported, e.g.
+    "KeyError" → a `NativeEvaluationError` that is also a `KeyError`; None for
+    other names."""
+    return _NATIVE_CLASSES.get(exception_type)
+
+
 def pipeline_error(err: common_pb2.Error) -> PipelineError:
-    """A `PipelineError` carrying what the sidecar reported."""
-    return PipelineError(
+    """A `PipelineError` carrying what the sidecar reported; for a Python builtin
+    exception named by the sidecar (a native expression's error), an instance of
+    that builtin too (see `NativeEvaluationError`)."""
+    cls: type[PipelineError] = native_error_class(err.exception_type) or PipelineError
+    return cls(
         err.message or "the pipeline stopped with an error",
         code=err.code,
         step_id=err.step_id,

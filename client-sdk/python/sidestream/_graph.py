@@ -1,10 +1,12 @@
 """Turns a dataframe's steps into the proto `Pipeline` and the function registry.
 
 Step ids are readable and unique within the graph — `<kind>-<position>`, e.g.
-"apply-1", "filter-2", "to_topic-3" — because the sidecar's errors name them.
-A function id is its step's id ("apply-1"), or "<step>.key" for a to_topic key
-function. Each step's `input` is the previous step's id, or the source topic's
-name for the first step.
+"apply-1", "filter-2", "to_topic-3", "assign-4", "filter_expr-5", "project-6",
+"map_expr-7" — because the sidecar's errors name them. A function id is its
+step's id ("apply-1"), "<step>.key" for a to_topic key function, or
+"<step>.apply-<n>" for the n-th `series.apply` function of an expression
+(numbered in tree order). Each step's `input` is the previous step's id, or the
+source topic's name for the first step.
 
 Example:
     >>> built = build_pipeline(sdf.topic, sdf.steps)
@@ -19,11 +21,28 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sidestream._rpc.sidestream.v1 import pipeline_pb2
-from sidestream.dataframe.steps import CallbackStep, Step, ToTopicStep
+from sidestream.dataframe.expressions import (
+    ApplyNode,
+    BinaryNode,
+    GetItemNode,
+    LiteralNode,
+    Node,
+    UnaryNode,
+    ValueNode,
+)
+from sidestream.dataframe.steps import (
+    AssignStep,
+    CallbackStep,
+    FilterExprStep,
+    MapExprStep,
+    ProjectStep,
+    Step,
+    ToTopicStep,
+)
 from sidestream.exceptions import NotSupportedError, SidestreamError
 from sidestream.models.topics import Topic
 
-__all__ = ["BuiltPipeline", "build_pipeline", "display_name"]
+__all__ = ["BuiltPipeline", "build_pipeline", "display_name", "fill_expr"]
 
 
 @dataclass
@@ -79,12 +98,91 @@ def _function_ref(ref: pipeline_pb2.FunctionRef, function_id: str, func: Callabl
     ref.display_name = display_name(func)
 
 
+_UNARY = {
+    "neg": pipeline_pb2.UnaryExpr.NEG,
+    "invert": pipeline_pb2.UnaryExpr.INVERT,
+    "abs": pipeline_pb2.UnaryExpr.ABS,
+    "isnull": pipeline_pb2.UnaryExpr.ISNULL,
+    "notnull": pipeline_pb2.UnaryExpr.NOTNULL,
+}
+_BINARY = {
+    "+": pipeline_pb2.BinaryExpr.ADD,
+    "-": pipeline_pb2.BinaryExpr.SUB,
+    "*": pipeline_pb2.BinaryExpr.MUL,
+    "/": pipeline_pb2.BinaryExpr.TRUEDIV,
+    "//": pipeline_pb2.BinaryExpr.FLOORDIV,
+    "%": pipeline_pb2.BinaryExpr.MOD,
+    "**": pipeline_pb2.BinaryExpr.POW,
+    "==": pipeline_pb2.BinaryExpr.EQ,
+    "!=": pipeline_pb2.BinaryExpr.NE,
+    "<": pipeline_pb2.BinaryExpr.LT,
+    "<=": pipeline_pb2.BinaryExpr.LE,
+    ">": pipeline_pb2.BinaryExpr.GT,
+    ">=": pipeline_pb2.BinaryExpr.GE,
+    "&": pipeline_pb2.BinaryExpr.AND,
+    "|": pipeline_pb2.BinaryExpr.OR,
+    "is": pipeline_pb2.BinaryExpr.IS,
+    "is not": pipeline_pb2.BinaryExpr.ISNOT,
+    "contains": pipeline_pb2.BinaryExpr.CONTAINS,
+    "isin": pipeline_pb2.BinaryExpr.ISIN,
+}
+
+
+class _ExprWriter:
+    """Writes expression nodes into proto `Expr`s for one step."""
+
+    def __init__(self, step_id: str, functions: dict[str, Callable[[Any], Any]]) -> None:
+        self.step_id = step_id
+        self.functions = functions
+        self.applies = 0
+
+    def write(self, out: pipeline_pb2.Expr, node: Node) -> None:
+        if isinstance(node, ValueNode):
+            out.value.SetInParent()
+        elif isinstance(node, LiteralNode):
+            out.literal.json = node.json
+        elif isinstance(node, GetItemNode):
+            self.write(out.get_item.operand, node.operand)
+            out.get_item.key.json = LiteralNode(node.key).json
+        elif isinstance(node, UnaryNode):
+            out.unary.op = _UNARY[node.op]
+            self.write(out.unary.operand, node.operand)
+        elif isinstance(node, BinaryNode):
+            out.binary.op = _BINARY[node.op]
+            self.write(out.binary.left, node.left)
+            self.write(out.binary.right, node.right)
+        elif isinstance(node, ApplyNode):
+            self.write(out.apply.operand, node.operand)
+            if node.stateful:
+                raise NotSupportedError(
+                    f"step '{self.step_id}' ({display_name(node.func)}): stateful functions need "
+                    "sidecar state support (not yet available)"
+                )
+            self.applies += 1
+            function_id = f"{self.step_id}.apply-{self.applies}"
+            _function_ref(out.apply.function, function_id, node.func)
+            self.functions[function_id] = node.func
+        else:  # pragma: no cover - guarded by the series
+            raise TypeError(f"unknown expression node {node!r}")
+
+
+def fill_expr(out: pipeline_pb2.Expr, node: Node, step_id: str, functions: dict[str, Callable[[Any], Any]]) -> None:
+    """Writes `node` into `out`; each `series.apply` function is registered in
+    `functions` as "<step_id>.apply-<n>" (n counts from 1 in tree order, the
+    innermost call first).
+
+    Raises:
+        NotSupportedError: a stateful `series.apply` function.
+    """
+    _ExprWriter(step_id, functions).write(out, node)
+
+
 def build_pipeline(source: Topic, steps: Sequence[Step]) -> BuiltPipeline:
     """The proto graph of a dataframe reading `source` and running `steps` in order.
 
     Raises:
         NotSupportedError: a step needs a feature the sidecar doesn't offer yet
-            (stateful functions).
+            (stateful functions, also inside `series.apply`).
         SidestreamError: one topic name with two serializer settings.
     """
     topics = _Topics()
@@ -111,6 +209,19 @@ def build_pipeline(source: Topic, steps: Sequence[Step]) -> BuiltPipeline:
                 key_id = f"{proto.id}.key"
                 _function_ref(proto.to_topic.key, key_id, step.key)
                 built.functions[key_id] = step.key
+        elif isinstance(step, AssignStep):
+            proto.id = f"assign-{position}"
+            proto.assign.column = step.column
+            fill_expr(proto.assign.expr, step.expr, proto.id, built.functions)
+        elif isinstance(step, FilterExprStep):
+            proto.id = f"filter_expr-{position}"
+            fill_expr(proto.filter_expr.predicate, step.predicate, proto.id, built.functions)
+        elif isinstance(step, ProjectStep):
+            proto.id = f"project-{position}"
+            proto.project.columns.extend(step.columns)
+        elif isinstance(step, MapExprStep):
+            proto.id = f"map_expr-{position}"
+            fill_expr(proto.map_expr.expr, step.expr, proto.id, built.functions)
         else:  # pragma: no cover - guarded by the dataframe
             raise TypeError(f"unknown step {step!r}")
         previous = proto.id

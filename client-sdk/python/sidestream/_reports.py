@@ -6,6 +6,10 @@ ignore an error. Without a callback for the stage, the answer is "don't ignore"
 Callbacks get the seed's arguments `(exc, message_or_row, logger)`:
 - consumer: a `ReportedMessage` (the confluent_kafka.Message interface) or None;
 - processing and producer: a `Row` (value None: the sidecar does not ship it) or None.
+
+A processing report comes from a native step (a column expression evaluated by
+the sidecar); its exception is a `NativeEvaluationError` that is also the
+builtin Python exception the sidecar named (see `_errors.pipeline_error`).
 """
 
 from __future__ import annotations

@@ -32,6 +32,7 @@ from sidestream._reports import ErrorCallbacks
 from sidestream._rpc.sidestream.v1 import session_pb2
 from sidestream._session import RegistrationFailed, Session
 from sidestream.exceptions import PipelineValidationError, ProtocolError, SidecarUnavailableError
+from sidestream.stats import RunStats
 
 __all__ = ["RunLoop", "RunSettings"]
 
@@ -95,6 +96,7 @@ class RunLoop:
         self._logger = logger or logging.getLogger("sidestream")
         self._on_session = on_session or (lambda s: None)
         self.last_stats: session_pb2.PipelineStats | None = None
+        self.stats: RunStats | None = None  # summed over the sessions of this run
         self._waiting_logged = False
 
     def _log_waiting(self) -> None:
@@ -190,15 +192,21 @@ class RunLoop:
         stopped = session.stopped
         if stopped is not None:
             self.last_stats = stopped.stats if stopped.HasField("stats") else None
+            if self.last_stats is not None:
+                session_stats = RunStats.from_proto(self.last_stats)
+                self.stats = session_stats if self.stats is None else self.stats + session_stats
             if not stopped.HasField("error"):
                 st = stopped.stats
                 self._logger.info(
-                    "pipeline stopped (consumed %d, produced %d, filtered %d, skipped %d, commits %d)",
+                    "pipeline stopped (consumed %d, produced %d, filtered %d, skipped %d, commits %d, "
+                    "client invocations %d, native evaluations %d)",
                     st.consumed,
                     st.produced,
                     st.filtered,
                     st.skipped,
                     st.commits,
+                    st.invocations,
+                    st.native_evaluations,
                 )
                 return True
             if stopped.error.code == CODE_UNAVAILABLE and not self._stop.is_set():

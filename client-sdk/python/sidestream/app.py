@@ -19,10 +19,12 @@ from sidestream._run import RunLoop
 from sidestream._session import Session
 from sidestream._signals import stop_on_signals
 from sidestream.dataframe.dataframe import StreamingDataFrame
+from sidestream.dataframe.series import StreamingSeries
 from sidestream.exceptions import NotSupportedError, SidestreamError
 from sidestream.logging import configure_logging
 from sidestream.models.serializers import DeserializerType, SerializerType
 from sidestream.models.topics import Topic, TopicCreationConfigs
+from sidestream.stats import RunStats
 
 __all__ = ["Application"]
 
@@ -50,7 +52,9 @@ class Application:
         on_consumer_error: `(exc, message, logger) -> bool`; True ignores a Kafka
             poll or deserialization error.
         on_processing_error: `(exc, row, logger) -> bool`; True skips a record
-            whose processing raised.
+            whose processing raised. For a native step (column expression) the
+            sidecar asks it too: `exc` is then a `NativeEvaluationError` that is
+            also the Python exception (e.g. a KeyError), and `row.value` is None.
         on_producer_error: `(exc, row, logger) -> bool`; True skips a record
             that could not be serialized or produced.
         on_message_processed: accepted for seed compatibility; not called yet.
@@ -124,11 +128,24 @@ class Application:
         self._session_lock = threading.Lock()
         self._session: Session | None = None  # guarded by _session_lock
         self._running = False
+        self._last_run_stats: RunStats | None = None
 
     @property
     def consumer_group(self) -> str:
         """The Kafka consumer group."""
         return self._settings.consumer_group
+
+    @property
+    def last_run_stats(self) -> RunStats | None:
+        """sidestream extension: what the last `run()` did, as the sidecar counted it
+        (None before a run, or when the sidecar sent no counters).
+
+        Example:
+            >>> app.run(sdf)
+            >>> app.last_run_stats.invocations     # 0: a native-only pipeline never calls the app
+            0
+        """
+        return self._last_run_stats
 
     @property
     def sidecar_address(self) -> str:
@@ -192,12 +209,16 @@ class Application:
         if session is not None and self._stop_event.is_set():
             session.request_stop()
 
-    def run(self, dataframe: StreamingDataFrame) -> None:
+    def run(self, dataframe: StreamingDataFrame | StreamingSeries) -> None:
         """Run `dataframe` on the sidecar until it is stopped.
 
         Blocks until `stop()` is called, SIGTERM/SIGINT arrive (a second signal
         aborts at once), or the pipeline fails. Survives sidecar restarts by
-        reconnecting (see the README: SIDESTREAM_RECONNECT_TIMEOUT).
+        reconnecting (see the README: SIDESTREAM_RECONNECT_TIMEOUT). Afterwards
+        `last_run_stats` tells what the run did.
+
+        A `StreamingSeries` taken from a dataframe can be run too: its result
+        becomes the value at the end of the dataframe's steps.
 
         Raises:
             PipelineValidationError: the sidecar rejected the graph (names the step).
@@ -206,13 +227,14 @@ class Application:
             Exception: the exception a function raised, when it stopped the pipeline.
             PipelineError: the pipeline stopped on an error reported by the sidecar.
         """
-        if not isinstance(dataframe, StreamingDataFrame):
+        if not isinstance(dataframe, (StreamingDataFrame, StreamingSeries)):
             raise TypeError(f"run() needs a StreamingDataFrame, got {dataframe!r}")
         if not self._settings.consumer_group:
             raise SidestreamError("Application(consumer_group=...) is required to run a pipeline")
         if self._running:
             raise SidestreamError("this Application is already running")
         built = dataframe.build()
+        source = built.pipeline.source_topic
         if self._on_message_processed is not None:
             logger.warning("on_message_processed is not called by this sidestream version (accepted, ignored)")
         register = make_register(self._settings, built.pipeline)
@@ -226,10 +248,11 @@ class Application:
             on_session=self._set_session,
         )
         self._running = True
+        self._last_run_stats = None
         try:
             logger.info(
                 "running pipeline %s → %d step(s) on the sidecar at %s (consumer group %s)",
-                dataframe.topic.name,
+                source,
                 len(built.pipeline.steps),
                 self.sidecar_address,
                 self._settings.consumer_group,
@@ -237,5 +260,6 @@ class Application:
             with stop_on_signals(self.stop, logger):
                 loop.run()
         finally:
+            self._last_run_stats = loop.stats
             self._running = False
             self._stop_event.clear()

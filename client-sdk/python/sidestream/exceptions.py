@@ -14,6 +14,8 @@ __all__ = [
     "SidestreamError",
     "PipelineValidationError",
     "PipelineError",
+    "NativeEvaluationError",
+    "InvalidExpressionError",
     "SidecarUnavailableError",
     "BrokerUnavailableError",
     "NotSupportedError",
@@ -61,6 +63,37 @@ class PipelineError(SidestreamError):
         self.step_id = step_id
         self.exception_type = exception_type
         self.server_traceback = server_traceback
+
+
+class NativeEvaluationError(PipelineError):
+    """A native step (a column expression evaluated by the sidecar) raised.
+
+    The sidecar evaluates expressions with Python's semantics and names the
+    Python exception it raised (`exception_type`, e.g. "KeyError"). For the
+    builtin exceptions an expression can raise (KeyError, TypeError,
+    ZeroDivisionError, IndexError, ValueError, OverflowError, AttributeError,
+    NotImplementedError, MemoryError, RecursionError) the error is also an
+    instance of that builtin, so `except KeyError:` catches a missing column
+    as it would in plain Python. `str(exc)` is the sidecar's message, which
+    names the step and the failing sub-expression.
+
+    Example:
+        >>> try:
+        ...     sdf.test({"y": 1})          # sdf["z"] = sdf["x"] + 1
+        ... except KeyError as e:
+        ...     print(e)                    # processing ... failed at step 'assign-1': KeyError: 'x' in value['x']
+    """
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class InvalidExpressionError(SidestreamError, TypeError):
+    """A column expression cannot be built as written, e.g. a literal JSON cannot
+    carry (a set, bytes, NaN, an int beyond 64 bits), a projection key that is
+    not a str, or `and`/`or`/`not`/`in`/`if` applied to a StreamingSeries.
+    Raised when the expression is written, before anything runs.
+    """
 
 
 class SidecarUnavailableError(SidestreamError):

@@ -363,7 +363,7 @@ std::optional<ErrorInfo> Executor::RunNative(const graph::PlanNode& node, std::v
             status = absl::InvalidArgumentError(absl::StrCat("KeyError: '", col, "'"));
             break;
           }
-          out[col] = std::move(*it);
+          out[col] = *it;  // a repeated column must keep its value
         }
         if (status.ok()) SetDoc(r, std::move(out));
         break;

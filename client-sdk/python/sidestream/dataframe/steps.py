@@ -1,8 +1,9 @@
 """The steps a `StreamingDataFrame` records: plain data, turned into the proto
 graph by `sidestream._graph` when the pipeline is run or tested.
 
-Column expressions (`sdf["x"]`, StreamingSeries) will add their own step kinds
-here (see series.py when it lands).
+Column expressions (`sdf["x"]`, StreamingSeries) add the native steps
+(`AssignStep`, `FilterExprStep`, `ProjectStep`, `MapExprStep`), which the
+sidecar runs itself; their expression trees are in `expressions.py`.
 """
 
 from __future__ import annotations
@@ -11,14 +12,24 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from sidestream.dataframe.expressions import Node
 from sidestream.models.topics import Topic
 
-__all__ = ["CallbackStep", "ToTopicStep", "Step", "CallbackKind"]
+__all__ = [
+    "CallbackStep",
+    "ToTopicStep",
+    "AssignStep",
+    "FilterExprStep",
+    "ProjectStep",
+    "MapExprStep",
+    "Step",
+    "CallbackKind",
+]
 
 CallbackKind = Literal["apply", "update", "filter"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class CallbackStep:
     """`sdf.apply/update/filter(func, stateful=...)`."""
 
@@ -27,7 +38,7 @@ class CallbackStep:
     stateful: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ToTopicStep:
     """`sdf.to_topic(topic, key=...)`."""
 
@@ -35,4 +46,33 @@ class ToTopicStep:
     key: Callable[[Any], Any] | None = None
 
 
-Step = CallbackStep | ToTopicStep
+@dataclass(frozen=True, eq=False)
+class AssignStep:
+    """`sdf["column"] = <series | literal>` (native)."""
+
+    column: str
+    expr: Node
+
+
+@dataclass(frozen=True, eq=False)
+class FilterExprStep:
+    """`sdf = sdf[<series>]`: keep the record when the expression is truthy (native)."""
+
+    predicate: Node
+
+
+@dataclass(frozen=True, eq=False)
+class ProjectStep:
+    """`sdf = sdf[["a", "b"]]`: keep only these keys (native)."""
+
+    columns: tuple[str, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class MapExprStep:
+    """The value becomes the expression's result (a series ending a pipeline, native)."""
+
+    expr: Node
+
+
+Step = CallbackStep | ToTopicStep | AssignStep | FilterExprStep | ProjectStep | MapExprStep
