@@ -402,3 +402,26 @@ TEST(ExecutorNative, AssignOnANonDictIsATypeError) {
 
 }  // namespace
 }  // namespace sidestream::runtime
+
+namespace sidestream::runtime {
+namespace {
+
+// Regression: projecting ["a", "b", "a"] moved "a" out on first use and wrote null the second time.
+TEST(ExecutorNative, ProjectionWithARepeatedColumnKeepsItsValue) {
+  graph::Step project;
+  project.id = "project-1";
+  project.input = "in";
+  project.kind = graph::StepKind::kProject;
+  project.columns = {"a", "b", "a"};
+  auto plan = Compile({project});
+  FakeClient client(plan.get());
+  MemorySink sink;
+  Executor ex(plan.get(), &client, &sink);
+  std::vector<Record> batch = {Rec(0, 1, R"({"a":1,"b":2,"c":3})")};
+  std::vector<RecordFate> fates;
+  ASSERT_FALSE(ex.Process(batch, &fates).has_value());
+  EXPECT_EQ(fates[0].value.data, R"({"a":1,"b":2})");
+}
+
+}  // namespace
+}  // namespace sidestream::runtime
