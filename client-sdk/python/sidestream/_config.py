@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from sidestream._rpc.sidestream.v1 import pipeline_pb2, session_pb2
 from sidestream._version import __version__
+from sidestream.exceptions import SidestreamError
 
 __all__ = ["AppSettings", "make_register", "CLIENT_NAME", "PROTOCOL_VERSION"]
 
@@ -42,6 +44,7 @@ class AppSettings:
     has_on_consumer_error: bool = False
     has_on_producer_error: bool = False
     has_on_processing_error: bool = False
+    rocksdb_options: Mapping[str, Any] = field(default_factory=dict)
 
     def to_proto(self) -> session_pb2.AppConfig:
         """The `AppConfig` message."""
@@ -63,6 +66,13 @@ class AppSettings:
         )
         extra_c: dict[str, str] = {str(k): _config_value(v) for k, v in self.consumer_extra_config.items()}
         extra_p: dict[str, str] = {str(k): _config_value(v) for k, v in self.producer_extra_config.items()}
+        ro = dict(self.rocksdb_options)
+        if ro:
+            opts = c.rocksdb_options
+            for name in ("write_buffer_size", "target_file_size_base", "block_cache_size"):
+                if ro.get(name) is not None:
+                    setattr(opts, name, int(ro.pop(name)))
+            opts.extra.update({str(k): _config_value(v) for k, v in ro.items() if v is not None})
         c.consumer_extra_config.update(extra_c)
         c.producer_extra_config.update(extra_p)
         return c
@@ -81,3 +91,23 @@ def make_register(
         pipeline=pipeline,
         mode=mode,
     )
+
+
+def rocksdb_options_to_dict(options: Any) -> Mapping[str, Any]:
+    """The seed's `rocksdb_options` (a RocksDBOptions, a mapping, or None) as a mapping.
+
+    Raises:
+        SidestreamError: any other type.
+    """
+    if options is None:
+        return {}
+    if isinstance(options, Mapping):
+        return options
+    fields = {}
+    for name in ("write_buffer_size", "target_file_size_base", "block_cache_size"):
+        if hasattr(options, name):
+            fields[name] = getattr(options, name)
+    extra = getattr(options, "extra", None) or {}
+    if not fields and not extra:
+        raise SidestreamError(f"rocksdb_options must be a RocksDBOptions or a dict, not {type(options).__name__}")
+    return {**fields, **dict(extra)}

@@ -39,7 +39,7 @@ from sidestream.dataframe.steps import (
     Step,
     ToTopicStep,
 )
-from sidestream.exceptions import NotSupportedError, SidestreamError
+from sidestream.exceptions import SidestreamError
 from sidestream.models.topics import Topic
 
 __all__ = ["BuiltPipeline", "build_pipeline", "display_name", "fill_expr"]
@@ -153,14 +153,10 @@ class _ExprWriter:
             self.write(out.binary.right, node.right)
         elif isinstance(node, ApplyNode):
             self.write(out.apply.operand, node.operand)
-            if node.stateful:
-                raise NotSupportedError(
-                    f"step '{self.step_id}' ({display_name(node.func)}): stateful functions need "
-                    "sidecar state support (not yet available)"
-                )
             self.applies += 1
             function_id = f"{self.step_id}.apply-{self.applies}"
             _function_ref(out.apply.function, function_id, node.func)
+            out.apply.function.stateful = bool(node.stateful)
             self.functions[function_id] = node.func
         else:  # pragma: no cover - guarded by the series
             raise TypeError(f"unknown expression node {node!r}")
@@ -171,8 +167,6 @@ def fill_expr(out: pipeline_pb2.Expr, node: Node, step_id: str, functions: dict[
     `functions` as "<step_id>.apply-<n>" (n counts from 1 in tree order, the
     innermost call first).
 
-    Raises:
-        NotSupportedError: a stateful `series.apply` function.
     """
     _ExprWriter(step_id, functions).write(out, node)
 
@@ -181,8 +175,6 @@ def build_pipeline(source: Topic, steps: Sequence[Step]) -> BuiltPipeline:
     """The proto graph of a dataframe reading `source` and running `steps` in order.
 
     Raises:
-        NotSupportedError: a step needs a feature the sidecar doesn't offer yet
-            (stateful functions, also inside `series.apply`).
         SidestreamError: one topic name with two serializer settings.
     """
     topics = _Topics()
@@ -193,13 +185,9 @@ def build_pipeline(source: Topic, steps: Sequence[Step]) -> BuiltPipeline:
         proto = built.pipeline.steps.add(input=previous)
         if isinstance(step, CallbackStep):
             proto.id = f"{step.kind}-{position}"
-            if step.stateful:
-                raise NotSupportedError(
-                    f"step '{proto.id}' ({display_name(step.func)}): stateful functions need "
-                    "sidecar state support (not yet available)"
-                )
             body = getattr(proto, step.kind)  # ApplyStep / UpdateStep / FilterStep
             _function_ref(body.function, proto.id, step.func)
+            body.function.stateful = bool(step.stateful)
             built.functions[proto.id] = step.func
         elif isinstance(step, ToTopicStep):
             proto.id = f"to_topic-{position}"

@@ -32,6 +32,7 @@ from sidestream._rpc.sidestream.v1 import pipeline_pb2, session_pb2
 from sidestream.context import context_from_record, current_holder
 from sidestream.exceptions import ProtocolError
 from sidestream.models.rows import Row
+from sidestream.state._client import PartitionCaches, RecordState, StateReader
 
 __all__ = ["SegmentRunner", "ProcessingErrorCallback"]
 
@@ -43,10 +44,14 @@ _FILTER = pipeline_pb2.SegmentOp.FILTER
 _TO_TOPIC_KEY = pipeline_pb2.SegmentOp.TO_TOPIC_KEY
 _KINDS = (_APPLY, _UPDATE, _FILTER, _TO_TOPIC_KEY)
 
-# (kind, function, step id)
-_Op = tuple[int, Callable[[Any], Any], str]
+# (kind, function, step id, stateful)
+_Op = tuple[int, Callable[..., Any], str, bool]
 
 _NO_KEY = object()
+
+
+def _no_state(topic: str, partition: int, prefix: bytes, keys: list[bytes]) -> list[bytes | None]:
+    raise ProtocolError("the sidecar sent a stateful segment, but this session cannot read state")
 
 
 class _RecordFailed(Exception):
@@ -73,8 +78,12 @@ class SegmentRunner:
         on_processing_error: ProcessingErrorCallback | None = None,
         logger: logging.Logger | None = None,
         log_failures: bool = True,
+        state_reader: StateReader | None = None,
     ) -> None:
         """Prepares every segment's op list.
+
+        `state_reader` answers the sidecar's state for keys not cached yet
+        (stateful segments only).
 
         Raises:
             ProtocolError: the plan names a function this session did not register,
@@ -84,6 +93,8 @@ class SegmentRunner:
         self._on_error = on_processing_error
         self._log_failures = log_failures
         self._segments: dict[int, tuple[_Op, ...]] = {}
+        self._stateful: set[int] = set()
+        self.state = PartitionCaches(state_reader or _no_state)
         self.failure: BaseException | None = None
         for seg in plan.segments:
             ops: list[_Op] = []
@@ -96,7 +107,9 @@ class SegmentRunner:
                     )
                 if op.kind not in _KINDS:
                     raise ProtocolError(f"segment {seg.segment_id}: unknown op kind {op.kind} at step '{op.step_id}'")
-                ops.append((op.kind, func, op.step_id))
+                ops.append((op.kind, func, op.step_id, op.function.stateful))
+                if op.function.stateful:
+                    self._stateful.add(seg.segment_id)
             self._segments[seg.segment_id] = tuple(ops)
 
     @property
@@ -123,13 +136,24 @@ class SegmentRunner:
         holder = current_holder()
         results = answer.results
         records = batch.records
+        stateful = batch.segment_id in self._stateful
         try:
             for i, record in enumerate(records):
                 holder.record = record
                 holder.ctx = None
                 result = results.add()
+                state = None
+                if stateful:
+                    c = record.context
+                    state = RecordState(self.state, c.topic, c.partition, record.state_epoch, record.state_prefix)
                 try:
-                    self._run_record(ops, record, result)
+                    self._run_record(ops, record, result, state)
+                    if state is not None and not record.state_replay:
+                        state.commit()
+                        for k, v in state.updates:
+                            u = result.state_updates.add(key=k)
+                            if v is not None:
+                                u.value = v
                 except _RecordFailed as failed:
                     if self._skip(failed, record, result):
                         continue
@@ -142,24 +166,25 @@ class SegmentRunner:
         return answer
 
     @staticmethod
-    def _run_record(ops: tuple[_Op, ...], record: Any, result: Any) -> None:
+    def _run_record(ops: tuple[_Op, ...], record: Any, result: Any, state: RecordState | None = None) -> None:
         """Runs the ops on one record, filling `result`; raises _RecordFailed."""
         step_id = ops[0][2] if ops else ""
         value: Any = None
         produce_key: Any = _NO_KEY
         try:
             value = decode(record.value)
-            for kind, func, step_id in ops:  # noqa: B007 - step_id names the failing step
+            for kind, func, step_id, stateful in ops:  # noqa: B007 - step_id names the failing step
+                out = func(value, state) if stateful else func(value)
                 if kind == _APPLY:
-                    value = func(value)
+                    value = out
                 elif kind == _UPDATE:
-                    func(value)
+                    pass
                 elif kind == _FILTER:
-                    if not func(value):
+                    if not out:
                         result.filtered = True
                         return
                 else:
-                    produce_key = func(value)
+                    produce_key = out
             # Encoding errors (a value JSON can't carry) belong to the last step.
             encode_into(value, result.value)
             result.value.SetInParent()

@@ -83,6 +83,12 @@ class Session:
         self._channel: grpc.Channel | None = None
         self._call: Any = None
         self._thread: threading.Thread | None = None
+        # Server messages are served by a worker thread so that the reader can
+        # deliver StateReadResults while a batch waits for state.
+        self._work: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._worker: threading.Thread | None = None
+        self._reads: dict[int, tuple[threading.Event, list[Any]]] = {}  # guarded by _lock
+        self._next_read = 0  # guarded by _lock
 
         # Written by the reader thread; read by the owner after the events fire.
         self.done = threading.Event()
@@ -100,6 +106,8 @@ class Session:
         stub = service_pb2_grpc.SidestreamStub(self._channel)
         self._outbox.put(session_pb2.ClientMessage(register=self._register))
         self._call = stub.Connect(self._requests())
+        self._worker = threading.Thread(target=self._serve_work, name="sidestream-worker", daemon=True)
+        self._worker.start()
         self._thread = threading.Thread(target=self._read, name="sidestream-session", daemon=True)
         self._thread.start()
 
@@ -176,16 +184,82 @@ class Session:
     def _read(self) -> None:
         try:
             for message in self._call:
-                self._dispatch(message)
+                if message.WhichOneof("kind") == "state_read_result":
+                    self._resolve_read(message.state_read_result)
+                else:
+                    self._work.put(message)
         except grpc.RpcError as e:
             self.rpc_error = e
         except BaseException as e:  # reported to the owner, never lost
             self.internal_error = e
             self._call.cancel()
         finally:
+            self._work.put(_END)
+            self._fail_reads()
+            if self._worker is not None and self._worker is not threading.current_thread():
+                self._worker.join()
             self.end_requests()
             self._registered_event.set()
             self.done.set()
+
+    def _serve_work(self) -> None:
+        while True:
+            message = self._work.get()
+            if message is _END:
+                return
+            try:
+                self._dispatch(message)
+            except BaseException as e:  # reported to the owner, never lost
+                if self.internal_error is None:
+                    self.internal_error = e
+                self._call.cancel()
+                return
+
+    # -- state reads (worker thread asks, reader thread answers) -------------
+
+    def read_state(self, topic: str, partition: int, prefix: bytes, keys: list[bytes]) -> list[bytes | None]:
+        """Asks the sidecar for state values; blocks until the answer arrives.
+
+        Raises:
+            SidestreamError: the session ended or the sidecar could not read.
+        """
+        event = threading.Event()
+        slot: list[Any] = []
+        with self._lock:
+            if self._requests_ended:
+                raise SidestreamError("the session ended while reading state")
+            self._next_read += 1
+            request_id = self._next_read
+            self._reads[request_id] = (event, slot)
+        self.send(
+            session_pb2.ClientMessage(
+                state_read=session_pb2.StateRead(
+                    request_id=request_id, topic=topic, partition=partition, prefix=prefix, keys=keys
+                )
+            )
+        )
+        event.wait()
+        answer = slot[0] if slot else None
+        if answer is None:
+            raise SidestreamError("the session ended while reading state")
+        if answer.HasField("error"):
+            raise SidestreamError(f"the sidecar could not read state: {answer.error.message}")
+        return [v.value if v.HasField("value") else None for v in answer.values]
+
+    def _resolve_read(self, result: session_pb2.StateReadResult) -> None:
+        with self._lock:
+            waiting = self._reads.pop(result.request_id, None)
+        if waiting is None:
+            self._logger.warning("ignoring a StateReadResult for unknown request %d", result.request_id)
+            return
+        waiting[1].append(result)
+        waiting[0].set()
+
+    def _fail_reads(self) -> None:
+        with self._lock:
+            reads, self._reads = self._reads, {}
+        for event, _ in reads.values():
+            event.set()
 
     def _dispatch(self, message: session_pb2.ServerMessage) -> None:
         kind = message.WhichOneof("kind")
@@ -215,6 +289,7 @@ class Session:
                 on_processing_error=self._callbacks.on_processing_error,
                 logger=self._logger,
                 log_failures=self._log_failures,
+                state_reader=self.read_state,
             )
             self.registered = message.registered
             self._registered_event.set()

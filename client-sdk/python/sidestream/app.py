@@ -12,8 +12,11 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from sidestream._channel import SidecarTarget
-from sidestream._config import AppSettings, make_register
+import grpc
+
+from sidestream._channel import SidecarTarget, open_channel
+from sidestream._rpc.sidestream.v1 import service_pb2, service_pb2_grpc
+from sidestream._config import AppSettings, make_register, rocksdb_options_to_dict
 from sidestream._reports import ErrorCallbacks
 from sidestream._run import RunLoop
 from sidestream._session import Session
@@ -48,7 +51,8 @@ class Application:
         consumer_extra_config: extra librdkafka consumer settings.
         producer_extra_config: extra librdkafka producer settings.
         state_dir: state directory, confined under the sidecar's `--state-dir`.
-        rocksdb_options: accepted for seed compatibility; not used yet.
+        rocksdb_options: RocksDB settings of the sidecar's stores for this application
+            (`sidestream.state.rocksdb.RocksDBOptions` or a dict; extra keys are RocksDB option names).
         on_consumer_error: `(exc, message, logger) -> bool`; True ignores a Kafka
             poll or deserialization error.
         on_processing_error: `(exc, row, logger) -> bool`; True skips a record
@@ -115,6 +119,7 @@ class Application:
             has_on_consumer_error=on_consumer_error is not None,
             has_on_producer_error=on_producer_error is not None,
             has_on_processing_error=on_processing_error is not None,
+            rocksdb_options=dict(rocksdb_options_to_dict(rocksdb_options)),
         )
         self._callbacks = ErrorCallbacks(
             on_consumer_error=on_consumer_error,
@@ -122,7 +127,6 @@ class Application:
             on_producer_error=on_producer_error,
         )
         self._on_message_processed = on_message_processed
-        self._rocksdb_options = rocksdb_options
         self._sidecar = SidecarTarget(sidecar_address)
         self._stop_event = threading.Event()
         self._session_lock = threading.Lock()
@@ -200,8 +204,29 @@ class Application:
             session.request_stop()
 
     def clear_state(self) -> None:
-        """Seed API; state lives in the sidecar and is not supported yet."""
-        raise NotSupportedError("clear_state() is not yet supported: state lives in the sidecar (later version)")
+        """Delete this application's state (its consumer group's stores) in the sidecar.
+
+        Call it before `run()`; the sidecar refuses while the group runs a pipeline there.
+
+        Raises:
+            SidestreamError: no consumer group, or the sidecar refused / is unreachable.
+        """
+        if not self._settings.consumer_group:
+            raise SidestreamError("clear_state() needs Application(consumer_group=...)")
+        address, _ = self._sidecar.resolve()
+        channel = open_channel(address)
+        try:
+            stub = service_pb2_grpc.SidestreamStub(channel)
+            stub.ClearState(
+                service_pb2.ClearStateRequest(
+                    consumer_group=self._settings.consumer_group, state_dir=self._settings.state_dir
+                ),
+                timeout=30,
+            )
+        except grpc.RpcError as e:
+            raise SidestreamError(f"clear_state() failed: {e.code().name}: {e.details()}") from e
+        finally:
+            channel.close()
 
     def _set_session(self, session: Session | None) -> None:
         with self._session_lock:

@@ -4,7 +4,7 @@ import pytest
 
 from sidestream import Application
 from sidestream._rpc.sidestream.v1 import pipeline_pb2
-from sidestream.exceptions import NotSupportedError, SidestreamError
+from sidestream.exceptions import SidestreamError
 from sidestream.models import StringDeserializer, StringSerializer, Topic
 
 
@@ -72,12 +72,11 @@ def test_same_name_different_serdes_is_an_error(app):
         sdf.build()
 
 
-def test_stateful_is_rejected_at_build(app):
-    sdf = app.dataframe(app.topic("in")).apply(enrich, stateful=True)  # accepted when recorded
-    with pytest.raises(SidestreamError, match="stateful functions need sidecar state support"):
-        sdf.build()
-    with pytest.raises(NotSupportedError):
-        sdf.build()
+def test_stateful_functions_are_marked_in_the_graph(app):
+    sdf = app.dataframe(app.topic("in")).apply(enrich, stateful=True).filter(bool)
+    p = sdf.build().pipeline
+    assert p.steps[0].apply.function.stateful
+    assert not p.steps[1].filter.function.stateful
 
 
 def test_non_callables_are_rejected(app):

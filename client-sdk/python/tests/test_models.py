@@ -115,9 +115,9 @@ def test_configure_logging_once():
 
 
 def test_application_defaults_and_clear_state():
-    app = sidestream.Application(consumer_group="g", loglevel=None, sidecar_address="10.0.0.1:1")
-    assert app.sidecar_address == "10.0.0.1:1"
-    with pytest.raises(NotSupportedError):
+    app = sidestream.Application(consumer_group="g", loglevel=None, sidecar_address="127.0.0.1:1")
+    assert app.sidecar_address == "127.0.0.1:1"
+    with pytest.raises(SidestreamError, match="clear_state"):  # no sidecar there
         app.clear_state()
     with pytest.raises(SidestreamError, match="consumer_group"):
         sidestream.Application(loglevel=None).run(app.dataframe(app.topic("t")).apply(str))

@@ -19,7 +19,6 @@ from sidestream.core.stream.functions import Filtered
 from sidestream.exceptions import PipelineError
 from sidestream.models import MessageContext
 
-STATEFUL = pytest.mark.skip(reason="stateful functions: issue 'Stateful processing'")
 
 
 @pytest.fixture
@@ -56,7 +55,6 @@ def test_streaming_dataframe_class_snippet(sdf):
     assert sdf.test({"text": "nothing"})["my_new_bool_field"] is False
 
 
-@STATEFUL
 def test_apply_snippet(sdf):
     def func(d: dict, state: State):
         value = d["store_field"]
@@ -74,7 +72,6 @@ def test_apply_snippet_stateless_line(sdf):
     assert sdf.test({"store_field": "s", "n": 1, "t": "x"}) == {"store_field": "s", "t": "x"}
 
 
-@STATEFUL
 def test_update_snippet(sdf):
     def func(values: list, state: State):
         value = values[0]
@@ -93,11 +90,10 @@ def test_update_snippet_stateless_line(sdf, capsys):
     assert "Received value:  ['a', 1]" in capsys.readouterr().out
 
 
-@STATEFUL
 def test_filter_snippet(sdf):
     def func(d: dict, state: State):
         value = d["my_value"]
-        if value > state.get("my_store_key"):
+        if value > state.get("my_store_key", 0):  # seed typo: no default
             state.set("my_store_key", value)
             return True
         return False
@@ -161,7 +157,6 @@ def test_compile_snippet(app):
 # -- quixstreams.dataframe.series --------------------------------------------
 
 
-@STATEFUL
 def test_streaming_series_class_snippet(sdf):
     def a_func(value):
         return value
@@ -169,10 +164,15 @@ def test_streaming_series_class_snippet(sdf):
     def diff_func(value, state: State):
         return value
 
-    sdf = sdf["column_a"].apply(a_func).apply(diff_func, stateful=True)
+    # Seed typo: `sdf = sdf["column_a"].apply(...)` would turn the dataframe into a
+    # series, which the following lines then subscript; the column is meant.
+    sdf["column_a"] = sdf["column_a"].apply(a_func).apply(diff_func, stateful=True)
     sdf["my_new_bool_field"] = sdf["column_b"].contains("this_string")
     sdf["new_sum_field"] = sdf["column_c"] + sdf["column_d"] + 2
     sdf = sdf[sdf["column_a"] & (sdf["new_sum_field"] >= 10)]
+
+    value = {"column_a": True, "column_b": "is this_string here", "column_c": 3, "column_d": 5}
+    assert sdf.test(value) == {**value, "my_new_bool_field": True, "new_sum_field": 10}
 
 
 def test_streaming_series_class_snippet_stateless_lines(sdf):
@@ -188,7 +188,6 @@ def test_streaming_series_class_snippet_stateless_lines(sdf):
         sdf.test({**value, "column_a": False})
 
 
-@STATEFUL
 def test_series_apply_snippet(sdf):
     def func(value: str, state: State):
         if value != state.get("my_store_key"):
@@ -197,6 +196,9 @@ def test_series_apply_snippet(sdf):
 
     sdf["new_col"] = sdf["a_column"]["nested_dict_key"].apply(func, stateful=True)
     sdf["new_col_2"] = sdf["str_col"].apply(lambda v: int(v)) + sdf["str_col2"] + 2
+
+    value = {"a_column": {"nested_dict_key": "abc"}, "str_col": "40", "str_col2": 0}
+    assert sdf.test(value) == {**value, "new_col": "ABC", "new_col_2": 42}
 
 
 def test_series_apply_snippet_stateless_line(sdf):

@@ -333,10 +333,9 @@ def test_series_apply_function_ids(sdf):
     assert ref.display_name.endswith("<lambda>") and not ref.stateful
 
 
-def test_stateful_series_apply_is_rejected_at_build(sdf):
+def test_stateful_series_apply_is_marked_in_the_graph(sdf):
     sdf["a"] = sdf["x"].apply(len, stateful=True)
-    with pytest.raises(NotSupportedError, match="'assign-1'"):
-        sdf.build()
+    assert sdf.build().pipeline.steps[0].assign.expr.apply.function.stateful
 
 
 def test_mixed_chain(sdf):

@@ -1,10 +1,28 @@
 #include "runtime/pipeline_runner.h"
 
+#include <cstdlib>
+
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
 
 namespace sidestream::runtime {
 namespace {
+
+// Fault injection for the e2e test of the state replay guard: with
+// SIDESTREAM_TEST_CRASH_AFTER_STATE_FLUSH=N the process dies (as if killed)
+// right after its N-th state flush, before the offsets are committed: the
+// window in which replayed records must not apply their state again.
+void MaybeCrashForTest() {
+  static const int crash_after = [] {
+    const char* v = std::getenv("SIDESTREAM_TEST_CRASH_AFTER_STATE_FLUSH");
+    return v != nullptr ? std::atoi(v) : 0;
+  }();
+  static std::atomic<int> flushes{0};
+  if (crash_after > 0 && ++flushes == crash_after) {
+    SS_LOG(kWarning, "test.crash_after_state_flush").Kv("flushes", crash_after);
+    std::_Exit(137);
+  }
+}
 
 std::string TpName(const kafka::TopicPartition& tp) {
   return absl::StrCat(tp.topic, "[", tp.partition, "]");
@@ -283,6 +301,7 @@ std::optional<ErrorInfo> PipelineRunner::Checkpoint() {
       }
     }
     txns_.clear();
+    MaybeCrashForTest();
   }
   if (!options_.commit_enabled) return std::nullopt;
   std::vector<kafka::PartitionOffset> offsets;

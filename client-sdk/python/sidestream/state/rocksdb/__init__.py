@@ -1,0 +1,5 @@
+"""RocksDB settings (mirrors `quixstreams.state.rocksdb`)."""
+
+from sidestream.state.rocksdb.options import RocksDBOptions
+
+__all__ = ["RocksDBOptions"]
