@@ -188,6 +188,11 @@ std::string SidestreamService::RenderMetrics() {
           &runtime::PipelineCounters::invocations);
   counter("sidestream_native_evaluations_total", "Native expression evaluations.",
           &runtime::PipelineCounters::native_evaluations);
+  counter("sidestream_state_read_requests_total", "StateRead round-trips from clients.",
+          &runtime::PipelineCounters::state_read_requests);
+  counter("sidestream_state_reads_total", "State keys read for clients.", &runtime::PipelineCounters::state_reads);
+  counter("sidestream_state_writes_total", "State updates (set/delete) applied.",
+          &runtime::PipelineCounters::state_writes);
   counter("sidestream_checkpoint_commits_total", "Offset commits at checkpoints.", &runtime::PipelineCounters::commits);
   auto histogram = [&](const char* name, const char* help,
                        const metrics::Histogram runtime::PipelineCounters::*field) {

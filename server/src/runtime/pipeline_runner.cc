@@ -418,6 +418,7 @@ absl::Status PipelineRunner::Apply(const Record& record, const std::vector<State
   std::lock_guard<std::mutex> lock(state_mu_);
   auto txn = TxnLocked(record.meta.topic, record.meta.partition);
   if (!txn.ok()) return txn.status();
+  counters_.state_writes.fetch_add(updates.size(), std::memory_order_relaxed);
   for (const StateUpdate& u : updates) {
     absl::Status s = u.value ? (*txn)->Set(record.state_prefix, u.key, *u.value)
                              : (*txn)->Delete(record.state_prefix, u.key);
@@ -433,6 +434,8 @@ absl::StatusOr<std::vector<std::optional<std::string>>> PipelineRunner::Read(
   if (!stores_) return absl::FailedPreconditionError("the pipeline has no stateful functions");
   auto txn = TxnLocked(topic, partition);
   if (!txn.ok()) return txn.status();
+  counters_.state_read_requests.fetch_add(1, std::memory_order_relaxed);
+  counters_.state_reads.fetch_add(keys.size(), std::memory_order_relaxed);
   std::vector<std::optional<std::string>> out;
   out.reserve(keys.size());
   for (const std::string& k : keys) {

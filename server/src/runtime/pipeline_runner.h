@@ -76,6 +76,9 @@ struct PipelineCounters {
   std::atomic<uint64_t> invocations{0};
   std::atomic<uint64_t> commits{0};
   std::atomic<uint64_t> native_evaluations{0};
+  std::atomic<uint64_t> state_reads{0};   // keys read for clients (each StateRead key)
+  std::atomic<uint64_t> state_read_requests{0};  // StateRead round-trips
+  std::atomic<uint64_t> state_writes{0};  // set/delete updates applied
 };
 
 // What one Run() did (counter differences over the run).
