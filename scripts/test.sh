@@ -26,6 +26,11 @@ export SIDESTREAM_KEEP_BROKER=1
 step "C++ unit and integration tests (ctest)"
 (cd build && ctest --output-on-failure)
 
+step "deployment checks (Dockerfile, compose, Helm chart; tools cached)"
+bash scripts/check-deploy.sh
+step "grpcurl (Go module proxy, cached) for the operations e2e test"
+bash scripts/grpcurl.sh -version
+
 export SIDESTREAM_BIN="$ROOT/build/server/sidestreamd"
 step "Python SDK unit tests"
 .venv/bin/python -m pytest -q client-sdk/python/tests

@@ -4,9 +4,12 @@ Prometheus endpoint shows counts that match the messages a pipeline processed.""
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
 import threading
 import urllib.request
+from pathlib import Path
 
 import grpc
 import pytest
@@ -50,6 +53,19 @@ def test_health_reflection_and_metrics(broker, sidecar_bin, tmp_path, children):
     services = {s.name for a in answers for s in a.list_services_response.service}
     assert "sidestream.v1.Sidestream" in services
     assert "grpc.health.v1.Health" in services
+
+    # The same through grpcurl (built via the Go module proxy by scripts/grpcurl.sh).
+    grpcurl = str(Path(__file__).resolve().parents[2] / "scripts" / "grpcurl.sh")
+    listed = subprocess.run([grpcurl, "-plaintext", sc.address, "list"], capture_output=True, text=True, timeout=300)
+    assert listed.returncode == 0, listed.stderr
+    assert "sidestream.v1.Sidestream" in listed.stdout.split()
+    checked = subprocess.run([grpcurl, "-plaintext", sc.address, "grpc.health.v1.Health/Check"],
+                             capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert checked.returncode == 0, checked.stderr
+    assert json.loads(checked.stdout)["status"] == "SERVING"
+    described = subprocess.run([grpcurl, "-plaintext", sc.address, "describe", "sidestream.v1.Sidestream"],
+                               capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert "rpc Connect" in described.stdout, described.stdout + described.stderr
 
     name = unique_name("ops")
     source, out, group = f"{name}-in", f"{name}-out", f"{name}-group"

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
+#include "grpc/health/v1/health.pb.h"
 #include "rpc/convert.h"
 #include "rpc/status_map.h"
 #include "runtime/executor.h"
@@ -41,6 +42,12 @@ class VectorSink final : public runtime::OutputSink {
 };
 
 }  // namespace
+
+SidestreamService::SidestreamService(const config::ServerOptions* options) : options_(options) {
+  // Links the health protocol's descriptors so that server reflection can
+  // describe gRPC's built-in health service (grpcurl calls it by name).
+  (void)grpc::health::v1::HealthCheckRequest::descriptor();
+}
 
 grpc::Status SidestreamService::Connect(grpc::ServerContext* context, Stream* stream) {
   Session session(options_, context, stream,

@@ -21,7 +21,7 @@ namespace sidestream::rpc {
 class SidestreamService final : public v1::Sidestream::Service {
  public:
   // `options` must outlive the service.
-  explicit SidestreamService(const config::ServerOptions* options) : options_(options) {}
+  explicit SidestreamService(const config::ServerOptions* options);
 
   grpc::Status Connect(grpc::ServerContext* context, Stream* stream) override;
   grpc::Status Validate(grpc::ServerContext* context, const v1::ValidateRequest* request,
