@@ -1,0 +1,118 @@
+"""Rebalancing with state: two `sidestreamd` instances, each with its own client, in one
+consumer group over a 4-partition topic, sharing ONE --state-dir. When one sidecar stops
+gracefully (SIGTERM: it checkpoints — state flushed with the offsets — and leaves the group),
+the other is assigned its partitions, opens their stores from the shared directory and carries
+on with exact per-key running sums.
+
+(State does not move between machines yet: that needs changelog topics. A sidecar with a
+different state directory would start those partitions from empty stores — see docs/state.md.)"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections import defaultdict
+
+import pytest
+
+from kafka_helpers import create_topics, end_offsets, produce, read_all, unique_name, wait_committed
+
+pytestmark = pytest.mark.timeout(120)
+
+P = 4
+KEYS = 40
+N = 8_000
+
+
+def outputs(broker, topic):
+    return [json.loads(v) for _, _, _, v in read_all(broker, topic, P)]
+
+
+def assigned_partitions(log: str, topic: str) -> list[set[int]]:
+    """Every partitions.assigned event of a sidecar log, as sets of partition numbers of `topic`."""
+    events = []
+    for line in log.splitlines():
+        if "partitions.assigned" in line:
+            events.append({int(p) for p in re.findall(re.escape(topic) + r"\[(\d+)\]", line)})
+    return events
+
+
+def test_stores_follow_partitions_to_the_remaining_sidecar(broker, start_sidecar, start_app, tmp_path):
+    name = unique_name("rebalance")
+    source, out, group = f"{name}-in", f"{name}-out", f"{name}-group"
+    create_topics(broker, [source, out], partitions=P)
+    expected = defaultdict(int)
+    messages = []
+    for seq in range(N):
+        key = f"k{seq % KEYS}"
+        n = seq % 7 + 1
+        expected[key] += n
+        messages.append((key.encode(), json.dumps({"seq": seq, "n": n}).encode()))
+
+    shared = tmp_path / "shared-state"
+    a = start_sidecar()
+    b = start_sidecar()
+    for sc in (a, b):  # both on one state directory
+        i = sc.args.index("--state-dir")
+        sc.args[i + 1] = str(shared)
+        sc.stop()
+        sc.start()
+
+    args = ["--broker", broker, "--group", group, "--input", source, "--output", out, "--sleep-ms", "1"]
+    app_a = start_app("stateful_sum_app.py", args, a)
+    app_b = start_app("stateful_sum_app.py", args, b)
+
+    # Both members own partitions before any input arrives.
+    deadline = time.monotonic() + 40
+    while True:
+        owned_a, owned_b = assigned_partitions(a.log(), source), assigned_partitions(b.log(), source)
+        if owned_a and owned_b and owned_a[-1] and owned_b[-1] and owned_a[-1] | owned_b[-1] == set(range(P)):
+            break
+        assert app_a.running and app_b.running, app_a.describe() + app_b.describe()
+        assert time.monotonic() < deadline, f"group did not split the partitions: a={owned_a} b={owned_b}"
+        time.sleep(0.2)
+    before_a, before_b = owned_a[-1], owned_b[-1]
+    assert not before_a & before_b
+
+    # First half; both sidecars write state into their own partitions' stores.
+    half = N // 2
+    produce(broker, source, messages[:half])
+    deadline = time.monotonic() + 40
+    while sum(end_offsets(broker, out, P).values()) < half * 3 // 4:
+        assert time.monotonic() < deadline, "no progress before stopping sidecar a"
+        time.sleep(0.1)
+
+    # Sidecar a goes away gracefully; b must take over a's partitions and their stores.
+    assert a.stop() == 0, a.describe()
+    app_a.send(15)
+    app_a.wait(timeout=40)
+    produce(broker, source, messages[half:])
+
+    deadline = time.monotonic() + 40
+    while not (owned_b := assigned_partitions(b.log(), source)) or owned_b[-1] != set(range(P)):
+        assert app_b.running, app_b.describe()
+        assert time.monotonic() < deadline, f"b was not assigned every partition: {owned_b}"
+        time.sleep(0.2)
+    wait_committed(broker, group, source, P, timeout=60, check=lambda: None)
+
+    # Read the state back through b: one probe per key adds 0 and reports the sum.
+    produce(broker, source, [(f"k{i}".encode(), json.dumps({"seq": -1, "n": 0, "probe": True}).encode())
+                             for i in range(KEYS)])  # fmt: skip
+    deadline = time.monotonic() + 40
+    probes: dict[str, int] = {}
+    while len(probes) < KEYS:
+        assert time.monotonic() < deadline, f"only {len(probes)} probes answered\n{app_b.describe()}"
+        time.sleep(0.3)
+        probes = {o["key"]: o["sum"] for o in outputs(broker, out) if o["probe"]}
+    app_b.send(15)
+    assert app_b.wait(timeout=40) == 0, app_b.describe()
+
+    wrong = {k: (probes[k], expected[k]) for k in expected if probes[k] != expected[k]}
+    assert not wrong, f"state differs from the exact sums for {len(wrong)} keys, e.g. {list(wrong.items())[:5]}"
+    seen = {o["seq"] for o in outputs(broker, out) if not o["probe"]}
+    assert seen == set(range(N)), f"{N - len(seen)} inputs have no output"
+    # Stores of a's partitions were opened by b from the shared directory: one database per partition.
+    dbs = sorted(p.parent.name for p in shared.rglob("CURRENT"))
+    assert dbs == [str(i) for i in range(P)], dbs
+    assert "partitions.revoked" in b.log()
