@@ -38,6 +38,9 @@ class ErrorCallbacks:
     on_consumer_error: ErrorCallback | None = None
     on_processing_error: ErrorCallback | None = None
     on_producer_error: ErrorCallback | None = None
+    # Not an error callback, but carried with them to the segment runner:
+    # `(topic, partition, offset)` when a record's processing ended in the application.
+    on_message_processed: Callable[[str, int, int], None] | None = None
 
 
 class ReportedMessage:

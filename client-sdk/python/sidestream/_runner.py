@@ -13,6 +13,16 @@ on every record and answers one `RecordResult` per record:
   answer keeps one result per record). The first such exception is kept in
   `failure` so that `Application.run()` can re-raise it.
 
+`on_message_processed(topic, partition, offset)` (the seed's callback) is
+called for a record whose processing ends here: it was filtered, skipped by
+`on_processing_error`, or went through the segment that holds the pipeline's
+last step when that step is a client function (`final_function_id`). Records
+that a native step finishes (to_topic, column expressions) never reach the
+client after their last step, so `Application.run()` accepts the callback only
+for pipelines whose last step is a client function. If the callback raises, the
+record fails with that exception (not offered to `on_processing_error`, as in
+the seed) and the pipeline stops.
+
 No gRPC here: the runner maps proto messages to proto messages, so it is tested
 in-process.
 
@@ -34,9 +44,24 @@ from sidestream.exceptions import ProtocolError
 from sidestream.models.rows import Row
 from sidestream.state._client import PartitionCaches, RecordState, StateReader
 
-__all__ = ["SegmentRunner", "ProcessingErrorCallback"]
+__all__ = ["SegmentRunner", "ProcessingErrorCallback", "MessageProcessedCallback", "final_function_id"]
 
 ProcessingErrorCallback = Callable[[Exception, Row | None, logging.Logger], bool]
+MessageProcessedCallback = Callable[[str, int, int], None]
+
+_CLIENT_STEP_KINDS = ("apply", "update", "filter")
+
+
+def final_function_id(pipeline: pipeline_pb2.Pipeline) -> str | None:
+    """The function id of the pipeline's last step when it is a client function, else None."""
+    if not pipeline.steps:
+        return None
+    last = pipeline.steps[-1]
+    kind = last.WhichOneof("kind")
+    if kind not in _CLIENT_STEP_KINDS:
+        return None
+    return getattr(last, kind).function.function_id or last.id
+
 
 _APPLY = pipeline_pb2.SegmentOp.APPLY
 _UPDATE = pipeline_pb2.SegmentOp.UPDATE
@@ -50,7 +75,7 @@ _Op = tuple[int, Callable[..., Any], str, bool]
 _NO_KEY = object()
 
 
-def _no_state(topic: str, partition: int, prefix: bytes, keys: list[bytes]) -> list[bytes | None]:
+def _no_state(topic: str, partition: int, requests: list[tuple[bytes, list[bytes]]]) -> list[list[bytes | None]]:
     raise ProtocolError("the sidecar sent a stateful segment, but this session cannot read state")
 
 
@@ -79,6 +104,8 @@ class SegmentRunner:
         logger: logging.Logger | None = None,
         log_failures: bool = True,
         state_reader: StateReader | None = None,
+        on_message_processed: MessageProcessedCallback | None = None,
+        final_function_id: str | None = None,
     ) -> None:
         """Prepares every segment's op list.
 
@@ -96,7 +123,11 @@ class SegmentRunner:
         self._stateful: set[int] = set()
         self.state = PartitionCaches(state_reader or _no_state)
         self.failure: BaseException | None = None
+        self._on_processed = on_message_processed
+        self._terminal: set[int] = set()  # segments holding the pipeline's last step
         for seg in plan.segments:
+            if final_function_id is not None and seg.ops and seg.ops[-1].function.function_id == final_function_id:
+                self._terminal.add(seg.segment_id)
             ops: list[_Op] = []
             for op in seg.ops:
                 func = functions.get(op.function.function_id)
@@ -137,6 +168,14 @@ class SegmentRunner:
         results = answer.results
         records = batch.records
         stateful = batch.segment_id in self._stateful
+        on_processed = self._on_processed
+        terminal = batch.segment_id in self._terminal
+        if stateful and records:
+            # An InvokeBatch holds one partition: prefetch what its keys will read.
+            c0 = records[0].context
+            self.state.prefetch(
+                c0.topic, c0.partition, records[0].state_epoch, [r.state_prefix for r in records]
+            )
         try:
             for i, record in enumerate(records):
                 holder.record = record
@@ -155,8 +194,15 @@ class SegmentRunner:
                             if v is not None:
                                 u.value = v
                 except _RecordFailed as failed:
-                    if self._skip(failed, record, result):
-                        continue
+                    if not self._skip(failed, record, result):
+                        for _ in range(i + 1, len(records)):
+                            results.add().error.CopyFrom(result.error)
+                        break
+                if (
+                    on_processed is not None
+                    and (terminal or result.filtered or result.HasField("skipped"))
+                    and not self._report_processed(on_processed, record, result, ops)
+                ):
                     for _ in range(i + 1, len(records)):
                         results.add().error.CopyFrom(result.error)
                     break
@@ -164,6 +210,26 @@ class SegmentRunner:
             holder.record = None
             holder.ctx = None
         return answer
+
+    def _report_processed(
+        self, on_processed: MessageProcessedCallback, record: Any, result: Any, ops: tuple[_Op, ...]
+    ) -> bool:
+        """Calls on_message_processed; False (and `result` failed) when it raised."""
+        c = record.context
+        try:
+            on_processed(c.topic, c.partition, c.offset)
+            return True
+        except Exception as exc:  # the seed propagates it: the application stops
+            tb_text = "".join(traceback.format_exception(exc))
+            step_id = ops[-1][2] if ops else ""
+            result.Clear()
+            fill_error(result.error, exc, step_id, tb_text=tb_text)
+            self._logger.error(
+                "on_message_processed raised for %s[%d]@%d:\n%s", c.topic, c.partition, c.offset, tb_text.rstrip()
+            )
+            if self.failure is None:
+                self.failure = exc
+            return False
 
     @staticmethod
     def _run_record(ops: tuple[_Op, ...], record: Any, result: Any, state: RecordState | None = None) -> None:

@@ -30,7 +30,7 @@ import grpc
 from sidestream._channel import open_channel
 from sidestream._reports import ErrorCallbacks, decide
 from sidestream._rpc.sidestream.v1 import service_pb2_grpc, session_pb2
-from sidestream._runner import SegmentRunner
+from sidestream._runner import SegmentRunner, final_function_id
 from sidestream.exceptions import ProtocolError, SidestreamError
 
 __all__ = ["Session", "RegistrationFailed"]
@@ -217,34 +217,45 @@ class Session:
 
     # -- state reads (worker thread asks, reader thread answers) -------------
 
-    def read_state(self, topic: str, partition: int, prefix: bytes, keys: list[bytes]) -> list[bytes | None]:
-        """Asks the sidecar for state values; blocks until the answer arrives.
+    def read_state(
+        self, topic: str, partition: int, requests: list[tuple[bytes, list[bytes]]]
+    ) -> list[list[bytes | None]]:
+        """Asks the sidecar for state values of (message key prefix, keys) pairs:
+        every StateRead is sent at once, then the answers are awaited (one
+        round-trip for the lot). Blocks until all arrived.
 
         Raises:
             SidestreamError: the session ended or the sidecar could not read.
         """
-        event = threading.Event()
-        slot: list[Any] = []
+        waits: list[tuple[threading.Event, list[Any]]] = []
+        messages = []
         with self._lock:
             if self._requests_ended:
                 raise SidestreamError("the session ended while reading state")
-            self._next_read += 1
-            request_id = self._next_read
-            self._reads[request_id] = (event, slot)
-        self.send(
-            session_pb2.ClientMessage(
-                state_read=session_pb2.StateRead(
-                    request_id=request_id, topic=topic, partition=partition, prefix=prefix, keys=keys
+            for prefix, keys in requests:
+                self._next_read += 1
+                event, slot = threading.Event(), []
+                self._reads[self._next_read] = (event, slot)
+                waits.append((event, slot))
+                messages.append(
+                    session_pb2.ClientMessage(
+                        state_read=session_pb2.StateRead(
+                            request_id=self._next_read, topic=topic, partition=partition, prefix=prefix, keys=keys
+                        )
+                    )
                 )
-            )
-        )
-        event.wait()
-        answer = slot[0] if slot else None
-        if answer is None:
-            raise SidestreamError("the session ended while reading state")
-        if answer.HasField("error"):
-            raise SidestreamError(f"the sidecar could not read state: {answer.error.message}")
-        return [v.value if v.HasField("value") else None for v in answer.values]
+        for m in messages:
+            self.send(m)
+        out: list[list[bytes | None]] = []
+        for event, slot in waits:
+            event.wait()
+            answer = slot[0] if slot else None
+            if answer is None:
+                raise SidestreamError("the session ended while reading state")
+            if answer.HasField("error"):
+                raise SidestreamError(f"the sidecar could not read state: {answer.error.message}")
+            out.append([v.value if v.HasField("value") else None for v in answer.values])
+        return out
 
     def _resolve_read(self, result: session_pb2.StateReadResult) -> None:
         with self._lock:
@@ -290,6 +301,8 @@ class Session:
                 logger=self._logger,
                 log_failures=self._log_failures,
                 state_reader=self.read_state,
+                on_message_processed=self._callbacks.on_message_processed,
+                final_function_id=final_function_id(self._register.pipeline),
             )
             self.registered = message.registered
             self._registered_event.set()

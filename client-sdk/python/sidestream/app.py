@@ -15,10 +15,11 @@ from typing import Any
 import grpc
 
 from sidestream._channel import SidecarTarget, open_channel
-from sidestream._rpc.sidestream.v1 import service_pb2, service_pb2_grpc
 from sidestream._config import AppSettings, make_register, rocksdb_options_to_dict
 from sidestream._reports import ErrorCallbacks
+from sidestream._rpc.sidestream.v1 import service_pb2, service_pb2_grpc
 from sidestream._run import RunLoop
+from sidestream._runner import final_function_id
 from sidestream._session import Session
 from sidestream._signals import stop_on_signals
 from sidestream.dataframe.dataframe import StreamingDataFrame
@@ -61,11 +62,19 @@ class Application:
             also the Python exception (e.g. a KeyError), and `row.value` is None.
         on_producer_error: `(exc, row, logger) -> bool`; True skips a record
             that could not be serialized or produced.
-        on_message_processed: accepted for seed compatibility; not called yet.
+        on_message_processed: `(topic, partition, offset) -> None`, called when a
+            message's processing ended: it went through the pipeline's last step,
+            or was filtered, or was skipped by `on_processing_error`. Called by the
+            SDK, so the pipeline's last step must be a function run by the
+            application (apply/update/filter; end with `sdf.update(lambda v: None)`
+            after a `to_topic`); otherwise `run()` raises `NotSupportedError`.
+            Records dropped by native steps (column filters, native errors or
+            producer errors skipped by their callbacks) are not reported.
         consumer_poll_timeout: seconds the consumer waits per poll.
         producer_poll_timeout: seconds the producer waits per poll.
-        loglevel: level of the "sidestream" logger (None: leave logging alone);
-            also sent to the sidecar for this pipeline's logs.
+        loglevel: level of the "sidestream" logger (None: leave logging alone).
+            Also sent to the sidecar (`AppConfig.loglevel`), which does not apply it
+            yet: its logs follow its own `--log-level`.
         sidecar_address: "host:port" of the sidecar; default: env
             SIDESTREAM_ADDRESS, else 127.0.0.1:50051.
         commit_interval: seconds between checkpoints (flush + commit).
@@ -125,6 +134,7 @@ class Application:
             on_consumer_error=on_consumer_error,
             on_processing_error=on_processing_error,
             on_producer_error=on_producer_error,
+            on_message_processed=on_message_processed,
         )
         self._on_message_processed = on_message_processed
         self._sidecar = SidecarTarget(sidecar_address)
@@ -260,8 +270,14 @@ class Application:
             raise SidestreamError("this Application is already running")
         built = dataframe.build()
         source = built.pipeline.source_topic
-        if self._on_message_processed is not None:
-            logger.warning("on_message_processed is not called by this sidestream version (accepted, ignored)")
+        if self._on_message_processed is not None and final_function_id(built.pipeline) is None:
+            last = built.pipeline.steps[-1].id if built.pipeline.steps else "(none)"
+            raise NotSupportedError(
+                "on_message_processed is called by the application when a message's processing ends in one of "
+                f"its functions, but this pipeline's last step '{last}' runs natively in the sidecar, which does "
+                "not report finished messages; end the pipeline with a function, e.g. "
+                "sdf = sdf.update(lambda value: None)"
+            )
         register = make_register(self._settings, built.pipeline)
         loop = RunLoop(
             self._sidecar.resolve()[0],

@@ -171,3 +171,45 @@ def test_context_is_cleared_after_the_batch():
     run([(APPLY, "a", "apply-1")], {"a": lambda v: v}, [record(1)])
     with pytest.raises(MessageContextNotSetError):
         message_context()
+
+
+def test_on_message_processed_terminal_segment_filtered_and_skipped():
+    """Terminal segment: every record that ends is reported; a non-terminal one reports only filtered/skipped."""
+    seen = []
+
+    def f(v):
+        if v == 3:
+            raise ValueError("three")
+        return v
+
+    p = plan([(FILTER, "filter-1", "filter-1"), (APPLY, "apply-2", "apply-2")], [(APPLY, "apply-4", "apply-4")])
+    funcs = {"filter-1": lambda v: v != 1, "apply-2": f, "apply-4": lambda v: v}
+    kwargs = dict(
+        on_processing_error=lambda exc, row, logger: True,
+        on_message_processed=lambda t, p, o: seen.append((t, p, o)),
+    )
+    records = [record(v, offset=v, partition=2) for v in range(5)]
+    # Segment 0 is followed by a native step and segment 1: only filtered/skipped records end in it.
+    SegmentRunner(p, funcs, final_function_id="apply-4", **kwargs).run(batch(records, segment_id=0))
+    assert seen == [("in", 2, 1), ("in", 2, 3)]
+    seen.clear()
+    SegmentRunner(p, funcs, final_function_id="apply-4", **kwargs).run(batch(records, segment_id=1))
+    assert seen == [("in", 2, o) for o in range(5)]
+
+
+def test_on_message_processed_raising_fails_the_batch():
+    def boom(topic, partition, offset):
+        if offset == 1:
+            raise RuntimeError("callback failed")
+
+    runner = SegmentRunner(
+        plan([(APPLY, "apply-1", "apply-1")]),
+        {"apply-1": lambda v: v},
+        on_processing_error=lambda exc, row, logger: True,  # not asked: the seed propagates
+        on_message_processed=boom,
+        final_function_id="apply-1",
+    )
+    out = results_summary(runner.run(batch([record(v, offset=v) for v in range(3)])))
+    assert out[0] == ("value", 0)
+    assert [o[0] for o in out[1:]] == ["error", "error"]
+    assert isinstance(runner.failure, RuntimeError)

@@ -15,6 +15,27 @@ std::vector<TopicPartition> ToTps(const std::vector<RdKafka::TopicPartition*>& p
   return out;
 }
 
+// The status code of a per-poll consumer error. Not UNAVAILABLE: a pipeline that
+// stops on one reports it in `Stopped.error`, where UNAVAILABLE means "the sidecar
+// is going away, reconnect" and the client would re-register into the same error
+// (e.g. auto_offset_reset="error" with no committed offset).
+absl::StatusCode ConsumerErrorCode(RdKafka::ErrorCode err) {
+  switch (err) {
+    case RdKafka::ERR__AUTO_OFFSET_RESET:
+    case RdKafka::ERR_OFFSET_OUT_OF_RANGE:
+      return absl::StatusCode::kFailedPrecondition;
+    case RdKafka::ERR__UNKNOWN_TOPIC:
+    case RdKafka::ERR__UNKNOWN_PARTITION:
+    case RdKafka::ERR_UNKNOWN_TOPIC_OR_PART:
+      return absl::StatusCode::kNotFound;
+    case RdKafka::ERR_TOPIC_AUTHORIZATION_FAILED:
+    case RdKafka::ERR_GROUP_AUTHORIZATION_FAILED:
+      return absl::StatusCode::kPermissionDenied;
+    default:
+      return absl::StatusCode::kInternal;
+  }
+}
+
 }  // namespace
 
 class Consumer::RebalanceCb : public RdKafka::RebalanceCb {
@@ -171,7 +192,7 @@ PollResult Consumer::PollBatch(size_t max_messages, std::chrono::milliseconds ti
       case RdKafka::ERR__PARTITION_EOF:
         return out;
       default: {
-        absl::Status s = absl::UnavailableError(absl::StrCat(
+        absl::Status s(ConsumerErrorCode(m->err()), absl::StrCat(
             "consumer error", m->topic_name().empty() ? "" : " on topic '" + m->topic_name() + "'",
             ": ", m->errstr()));
         std::string fatal_err;

@@ -27,8 +27,9 @@ from sidestream._json import dumps, loads
 
 __all__ = ["PartitionCaches", "RecordState", "StateReader"]
 
-# (topic, partition, prefix, keys) -> one value (bytes) or None per key
-StateReader = Callable[[str, int, bytes, list[bytes]], list[bytes | None]]
+# (topic, partition, [(prefix, keys), ...]) -> per request one value (bytes) or None per key;
+# all requests travel at once (one round-trip for the lot).
+StateReader = Callable[[str, int, list[tuple[bytes, list[bytes]]]], list[list[bytes | None]]]
 
 _MISSING = object()
 
@@ -39,6 +40,8 @@ class PartitionCaches:
     def __init__(self, reader: StateReader) -> None:
         self._reader = reader
         self._caches: dict[tuple[str, int], tuple[int, dict[tuple[bytes, bytes], bytes | None]]] = {}
+        # State keys functions have read: prefetched for every message key of a batch.
+        self._hot: set[bytes] = set()
         self.round_trips = 0
 
     def cache_for(self, topic: str, partition: int, epoch: int) -> dict[tuple[bytes, bytes], bytes | None]:
@@ -52,7 +55,26 @@ class PartitionCaches:
     def read(self, topic: str, partition: int, prefix: bytes, key: bytes) -> bytes | None:
         """Asks the sidecar (one round-trip)."""
         self.round_trips += 1
-        return self._reader(topic, partition, prefix, [key])[0]
+        self._hot.add(key)
+        return self._reader(topic, partition, [(prefix, [key])])[0][0]
+
+    def prefetch(self, topic: str, partition: int, epoch: int, prefixes: list[bytes]) -> None:
+        """Before a batch: reads, in one round-trip, the state keys functions used
+        before for every message key of the batch that is not cached yet."""
+        if not self._hot:
+            return
+        cache = self.cache_for(topic, partition, epoch)
+        wanted: list[tuple[bytes, list[bytes]]] = []
+        for prefix in dict.fromkeys(prefixes):  # unique, in order
+            keys = [k for k in self._hot if (prefix, k) not in cache]
+            if keys:
+                wanted.append((prefix, keys))
+        if not wanted:
+            return
+        self.round_trips += 1
+        for (prefix, keys), values in zip(wanted, self._reader(topic, partition, wanted)):
+            for k, v in zip(keys, values):
+                cache[(prefix, k)] = v
 
 
 class RecordState:
