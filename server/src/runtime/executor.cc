@@ -386,7 +386,10 @@ std::optional<ErrorInfo> Executor::RunToTopic(const graph::PlanNode& node,
                                               std::vector<std::optional<serde::Payload>>& produce_keys) {
   const graph::OutputTopic& out = *node.output;
   std::vector<bool> dropped(batch.size(), false);
-  static const std::vector<Header> kNoHeaders;
+  // The seed's Serializer.extra_headers (e.g. the Quix model key and codec):
+  // the value serializer's headers go on every message produced here.
+  std::vector<Header> headers;
+  for (auto& [hk, hv] : out.value_serializer->ExtraHeaders()) headers.push_back(Header{hk, hv});
   for (int idx : live) {
     Record& r = batch[idx];
     EnsurePayload(r);
@@ -401,7 +404,7 @@ std::optional<ErrorInfo> Executor::RunToTopic(const graph::PlanNode& node,
     } else if (!v.ok()) {
       status = absl::InvalidArgumentError(absl::StrCat("value: ", v.status().message()));
     } else {
-      status = sink_->Produce(out.name, *k, *v, kNoHeaders);
+      status = sink_->Produce(out.name, *k, *v, headers);
     }
     produce_keys[idx].reset();
     if (status.ok()) {

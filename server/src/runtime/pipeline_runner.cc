@@ -214,12 +214,25 @@ std::optional<ErrorInfo> PipelineRunner::ProcessBatch(std::vector<kafka::Consume
     }
     absl::StatusOr<serde::Payload> key = plan_->key_deserializer().Deserialize(
         m.has_key ? std::optional<absl::string_view>(m.key) : std::nullopt);
-    absl::StatusOr<serde::Payload> value =
-        key.ok() ? plan_->value_deserializer().Deserialize(
-                       m.has_value ? std::optional<absl::string_view>(m.value) : std::nullopt)
-                 : absl::StatusOr<serde::Payload>(serde::Payload());
-    if (!key.ok() || !value.ok()) {
-      const absl::Status& s = !key.ok() ? key.status() : value.status();
+    // The seed's split_values: a value deserializer (the Quix formats) may
+    // turn one message into several rows, read from the headers, or into
+    // none (IgnoreMessage). Each row becomes a record with the message's
+    // meta; the offset counts as processed once the whole batch is, i.e.
+    // after all its rows.
+    const serde::Deserializer& vd = plan_->value_deserializer();
+    std::vector<serde::HeaderRef> header_refs;
+    if (vd.split_values()) {
+      header_refs.reserve(r.meta.headers.size());
+      for (const Header& h : r.meta.headers) {
+        header_refs.push_back({h.key, h.value ? std::optional<absl::string_view>(*h.value) : std::nullopt});
+      }
+    }
+    absl::StatusOr<std::vector<serde::Payload>> values =
+        key.ok() ? vd.DeserializeMany(m.has_value ? std::optional<absl::string_view>(m.value) : std::nullopt,
+                                      header_refs)
+                 : absl::StatusOr<std::vector<serde::Payload>>(std::vector<serde::Payload>());
+    if (!key.ok() || !values.ok()) {
+      const absl::Status& s = !key.ok() ? key.status() : values.status();
       ErrorInfo e = ErrorInfo::FromStatus(s);
       e.message = absl::StrCat("cannot deserialize ", !key.ok() ? "key" : "value", " of ",
                                TpName(m.tp), "@", m.offset, ": ", s.message());
@@ -231,8 +244,8 @@ std::optional<ErrorInfo> PipelineRunner::ProcessBatch(std::vector<kafka::Consume
       counters_.skipped.fetch_add(1, std::memory_order_relaxed);
       continue;
     }
+    if (values->empty()) continue;  // IgnoreMessage: nothing to run, offset still processed
     r.key = std::move(*key);
-    r.value = std::move(*value);
     if (stores_) {
       r.state_prefix = m.has_key ? m.key : std::string();
       std::lock_guard<std::mutex> lock(state_mu_);
@@ -240,6 +253,12 @@ std::optional<ErrorInfo> PipelineRunner::ProcessBatch(std::vector<kafka::Consume
       r.state_replay = sp != nullptr && !sp->ShouldApply(m.offset);
       r.state_epoch = epochs_[m.tp];
     }
+    for (size_t i = 0; i + 1 < values->size(); ++i) {  // extra rows: copies sharing the meta
+      Record row = r;
+      row.value = std::move((*values)[i]);
+      records.push_back(std::move(row));
+    }
+    r.value = std::move(values->back());
     records.push_back(std::move(r));
   }
 

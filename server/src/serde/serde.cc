@@ -7,6 +7,8 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "serde/quix.h"
+#include "serde/utf8.h"
 #include "nlohmann/json.hpp"
 #include "simdjson.h"
 
@@ -31,27 +33,6 @@ absl::StatusOr<Codec> ParseCodec(const SerdeSpec& spec) {
   return absl::InvalidArgumentError(absl::StrCat(
       "serializer '", spec.name, "': unsupported codec '", it->second,
       "' (supported: utf_8, ascii, latin_1)"));
-}
-
-bool ValidUtf8(absl::string_view s) {
-  size_t i = 0;
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  while (i < s.size()) {
-    unsigned char c = p[i];
-    size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    if (n == 0 || i + n > s.size()) return false;
-    uint32_t cp = n == 1 ? c : n == 2 ? (c & 0x1F) : n == 3 ? (c & 0x0F) : (c & 0x07);
-    for (size_t k = 1; k < n; ++k) {
-      if ((p[i + k] & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (p[i + k] & 0x3F);
-    }
-    if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-      return false;
-    }
-    i += n;
-  }
-  return true;
 }
 
 // Text in `codec` → UTF-8.
@@ -152,7 +133,7 @@ class JsonDeserializer final : public Deserializer {
       // Re-parse for the position and reason; rare path.
       try {
         (void)json::parse(bytes->begin(), bytes->end());
-      } catch (const json::parse_error& e) {
+      } catch (const json::exception& e) {  // parse_error, or out_of_range for 1e400
         return absl::InvalidArgumentError(absl::StrCat("invalid JSON: ", e.what()));
       }
       return absl::InvalidArgumentError("invalid JSON");
@@ -352,7 +333,8 @@ class DoubleSerializer final : public Serializer {
 absl::Status UnknownName(const SerdeSpec& spec, absl::string_view what) {
   return absl::InvalidArgumentError(absl::StrCat(
       "unknown ", what, " '", spec.name,
-      "' (supported: json, bytes, string, integer, double)"));
+      "' (supported: json, bytes, string, integer, double, ",
+      what == "deserializer" ? "quix" : "quix_timeseries, quix_events", ")"));
 }
 
 absl::Status CheckOptions(const SerdeSpec& spec, std::initializer_list<absl::string_view> allowed) {
@@ -368,6 +350,15 @@ absl::Status CheckOptions(const SerdeSpec& spec, std::initializer_list<absl::str
 }
 
 }  // namespace
+
+absl::StatusOr<std::vector<Payload>> Deserializer::DeserializeMany(
+    std::optional<absl::string_view> bytes, absl::Span<const HeaderRef> /*headers*/) const {
+  absl::StatusOr<Payload> one = Deserialize(bytes);
+  if (!one.ok()) return one.status();
+  std::vector<Payload> rows;
+  rows.push_back(std::move(*one));
+  return rows;
+}
 
 absl::StatusOr<std::unique_ptr<Deserializer>> MakeDeserializer(const SerdeSpec& spec) {
   const std::string& n = spec.name;
@@ -392,6 +383,10 @@ absl::StatusOr<std::unique_ptr<Deserializer>> MakeDeserializer(const SerdeSpec& 
   if (n == "double" || n == "float") {
     if (auto s = CheckOptions(spec, {"column_name"}); !s.ok()) return s;
     return std::make_unique<DoubleDeserializer>(spec);
+  }
+  if (n == "quix") {
+    if (auto s = CheckOptions(spec, {"column_name"}); !s.ok()) return s;
+    return MakeQuixDeserializer(spec);
   }
   return UnknownName(spec, "deserializer");
 }
@@ -419,6 +414,10 @@ absl::StatusOr<std::unique_ptr<Serializer>> MakeSerializer(const SerdeSpec& spec
   if (n == "double" || n == "float") {
     if (auto s = CheckOptions(spec, {}); !s.ok()) return s;
     return std::make_unique<DoubleSerializer>();
+  }
+  if (n == "quix_timeseries" || n == "quix_events") {
+    if (auto s = CheckOptions(spec, {"as_legacy"}); !s.ok()) return s;
+    return MakeQuixSerializer(spec);
   }
   return UnknownName(spec, "serializer");
 }

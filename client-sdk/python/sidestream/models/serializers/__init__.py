@@ -16,6 +16,12 @@ from sidestream.models.serializers.base import (
 )
 from sidestream.models.serializers.exceptions import IgnoreMessage, SerializationError
 from sidestream.models.serializers.json import JSONDeserializer, JSONSerializer
+from sidestream.models.serializers.quix import (
+    QuixDeserializer,
+    QuixEventsSerializer,
+    QuixSerializer,
+    QuixTimeseriesSerializer,
+)
 from sidestream.models.serializers.simple_types import (
     BytesDeserializer,
     BytesSerializer,
@@ -41,6 +47,10 @@ __all__ = [
     "IntegerDeserializer",
     "DoubleSerializer",
     "DoubleDeserializer",
+    "QuixDeserializer",
+    "QuixSerializer",
+    "QuixTimeseriesSerializer",
+    "QuixEventsSerializer",
     "IgnoreMessage",
     "SerializationError",
     "SerializerType",
@@ -60,6 +70,8 @@ SERIALIZERS: dict[str, type[Serializer]] = {
     "string": StringSerializer,
     "integer": IntegerSerializer,
     "double": DoubleSerializer,
+    "quix_timeseries": QuixTimeseriesSerializer,
+    "quix_events": QuixEventsSerializer,
 }
 
 DESERIALIZERS: dict[str, type[Deserializer]] = {
@@ -68,6 +80,7 @@ DESERIALIZERS: dict[str, type[Deserializer]] = {
     "string": StringDeserializer,
     "integer": IntegerDeserializer,
     "double": DoubleDeserializer,
+    "quix": QuixDeserializer,
 }
 
 

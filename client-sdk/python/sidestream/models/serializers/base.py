@@ -26,7 +26,7 @@ __all__ = ["Serializer", "Deserializer", "SerializationContext", "SerdeSpecTuple
 SerdeSpecTuple = tuple[str, dict[str, str]]
 
 _BUILTIN_MODULE_PREFIX = "sidestream.models.serializers."
-_SUPPORTED = "json, bytes, string, integer, double"
+_SUPPORTED = "json, bytes, string, integer, double, quix, quix_timeseries, quix_events"
 
 
 class SerializationContext:
@@ -103,7 +103,7 @@ class Deserializer(_SidecarSerde):
 
     @property
     def split_values(self) -> bool:
-        """Whether one message yields several values (only Quix formats; not supported yet)."""
+        """Whether one message yields several values (the Quix formats)."""
         return False
 
     def _options(self) -> dict[str, str]:
@@ -117,5 +117,5 @@ class Serializer(_SidecarSerde):
 
     @property
     def extra_headers(self) -> dict[str, str | bytes | None]:
-        """Headers the serializer adds to produced messages (none for the built-in ones)."""
+        """Headers the serializer adds to produced messages (the Quix formats set some)."""
         return {}

@@ -14,6 +14,8 @@ class SerializationError(SidestreamError):
 class IgnoreMessage(SidestreamError):
     """Seed API: raised by a custom deserializer to skip a message.
 
-    Custom deserializers do not run in sidestream yet (serialization happens in
-    the sidecar), so nothing raises it; it exists for import compatibility.
+    In sidestream the sidecar deserializes; its "quix" deserializer skips Quix
+    protocol messages (StreamProperties, ...) the way the seed does with this
+    exception. Custom deserializers do not run yet, so Python code never raises
+    it; it exists for import compatibility.
     """
