@@ -4,41 +4,17 @@ are reported by `app.run()` with clear errors, and nothing past a failure is com
 from __future__ import annotations
 
 import json
-import threading
 import time
 from typing import Any
 
 import pytest
 
 from kafka_helpers import committed_offsets, create_topics, produce, read_all, unique_name, wait_committed
+from app_runner import Runner
 from sidestream import Application, message_context
 from sidestream.exceptions import BrokerUnavailableError, PipelineError, PipelineValidationError
 
 pytestmark = pytest.mark.timeout(120)
-
-
-class Runner:
-    """`app.run(sdf)` on a thread, so that a test can stop it and never hangs."""
-
-    def __init__(self, app: Application, sdf: Any) -> None:
-        self.app = app
-        self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._run, args=(sdf,), daemon=True)
-        self.thread.start()
-
-    def _run(self, sdf: Any) -> None:
-        try:
-            self.app.run(sdf)
-        except BaseException as e:  # handed to the test
-            self.error = e
-
-    def join(self, timeout: float) -> BaseException | None:
-        self.thread.join(timeout)
-        if self.thread.is_alive():
-            self.app.stop()
-            self.thread.join(30)
-            raise AssertionError(f"app.run() did not return within {timeout}s")
-        return self.error
 
 
 def make_app(sidecar, broker, **kwargs) -> Application:

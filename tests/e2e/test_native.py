@@ -9,13 +9,13 @@ Python exception, or goes to `on_processing_error`.
 from __future__ import annotations
 
 import json
-import threading
 from collections import defaultdict
 from typing import Any
 
 import pytest
 
 from kafka_helpers import committed_offsets, create_topics, produce, read_all, unique_name, wait_committed
+from app_runner import Runner
 from sidestream import Application
 from sidestream.exceptions import NativeEvaluationError
 
@@ -23,30 +23,6 @@ pytestmark = pytest.mark.timeout(180)
 
 P = 3
 N = 3000
-
-
-class Runner:
-    """`app.run(sdf)` on a thread, so that a test can stop it and never hangs."""
-
-    def __init__(self, app: Application, sdf: Any) -> None:
-        self.app = app
-        self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._run, args=(sdf,), daemon=True)
-        self.thread.start()
-
-    def _run(self, sdf: Any) -> None:
-        try:
-            self.app.run(sdf)
-        except BaseException as e:  # handed to the test
-            self.error = e
-
-    def join(self, timeout: float) -> BaseException | None:
-        self.thread.join(timeout)
-        if self.thread.is_alive():
-            self.app.stop()
-            self.thread.join(30)
-            raise AssertionError(f"app.run() did not return within {timeout}s")
-        return self.error
 
 
 def make_app(sidecar, broker, **kwargs) -> Application:

@@ -11,7 +11,6 @@ test_native.py — native KeyError without callback stops, `on_processing_error`
 from __future__ import annotations
 
 import json
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -30,6 +29,7 @@ from kafka_helpers import (
     wait_committed,
 )
 from processes import App, Sidecar
+from app_runner import Runner
 from sidestream import Application, message_context, message_key
 from sidestream.exceptions import NotSupportedError, PipelineError, PipelineValidationError
 from sidestream.models.timestamps import TimestampType
@@ -49,34 +49,6 @@ def psidecar(sidecar_bin, broker, tmp_path_factory):
     code = sc.stop()
     if code not in (0, None):
         print(sc.describe())
-
-
-class Runner:
-    """`app.run(sdf)` on a thread, so that a test can stop it and never hangs."""
-
-    def __init__(self, app: Application, sdf: Any) -> None:
-        self.app = app
-        self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._run, args=(sdf,), daemon=True)
-        self.thread.start()
-
-    def _run(self, sdf: Any) -> None:
-        try:
-            self.app.run(sdf)
-        except BaseException as e:  # handed to the test
-            self.error = e
-
-    def join(self, timeout: float) -> BaseException | None:
-        self.thread.join(timeout)
-        if self.thread.is_alive():
-            self.app.stop()
-            self.thread.join(30)
-            raise AssertionError(f"app.run() did not return within {timeout}s")
-        return self.error
-
-    def stop(self) -> None:
-        self.app.stop()
-        assert self.join(30) is None, repr(self.error)
 
 
 def make_app(sidecar, broker, **kwargs) -> Application:
