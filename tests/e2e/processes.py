@@ -96,6 +96,7 @@ class Sidecar(Child):
         self.port = port or free_port()
         self.address = f"127.0.0.1:{self.port}"
         state_dir.mkdir(parents=True, exist_ok=True)
+        self.state_dir = state_dir
         args = [
             binary,
             "--listen", self.address,

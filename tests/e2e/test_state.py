@@ -83,3 +83,49 @@ def test_running_sum_is_exact_after_sidecar_crash(broker, sidecar, start_app, cr
     seen = {o["seq"] for o in outputs(broker, out) if not o["probe"]}
     assert seen == set(range(N)), f"{N - len(seen)} inputs have no output"
     assert "reconnecting" in app.log()
+
+
+def test_clear_state_deletes_the_groups_stores(broker, sidecar):
+    """Application.clear_state(): refused while the group runs, then the stores are gone
+    and a new run starts from empty state."""
+    from app_runner import Runner
+
+    from sidestream import Application
+    from sidestream.exceptions import SidestreamError
+
+    name = unique_name("clear")
+    source, out, group = f"{name}-in", f"{name}-out", f"{name}-group"
+    create_topics(broker, [source, out], partitions=2)
+    produce(broker, source, [(b"k", json.dumps({"seq": i, "n": 1}).encode()) for i in range(20)])
+
+    def run_once() -> list[int]:
+        app = Application(broker_address=broker, consumer_group=group, auto_offset_reset="earliest",
+                          sidecar_address=sidecar.address, loglevel=None)  # fmt: skip
+        sums: list[int] = []
+        refused: list[str] = []
+
+        def add(value: dict, state) -> dict:
+            if not sums:  # while the group runs here, clear_state() is refused
+                try:
+                    Application(consumer_group=group, sidecar_address=sidecar.address, loglevel=None).clear_state()
+                except SidestreamError as e:
+                    refused.append(str(e))
+            total = state.get("sum", 0) + value["n"]
+            state.set("sum", total)
+            sums.append(total)
+            if len(sums) == 20:
+                app.stop()
+            return {"sum": total}
+
+        sdf = app.dataframe(app.topic(source)).apply(add, stateful=True).to_topic(app.topic(out))
+        runner = Runner(app, sdf)
+        assert runner.join(60) is None, repr(runner.error)
+        assert refused and "running a pipeline" in refused[0], refused
+        return sums
+
+    assert run_once()[-1] == 20
+    group_dirs = [p for p in sidecar.state_dir.rglob("*") if p.name == group]
+    assert group_dirs, f"no state directory for {group} under {sidecar.state_dir}"
+    app = Application(consumer_group=group, sidecar_address=sidecar.address, loglevel=None)
+    app.clear_state()
+    assert not any(p.exists() for p in group_dirs)

@@ -72,6 +72,10 @@ class AppSettings:
             for name in ("write_buffer_size", "target_file_size_base", "block_cache_size"):
                 if ro.get(name) is not None:
                     setattr(opts, name, int(ro.pop(name)))
+            if ro.get("open_max_retries") is not None:
+                c.state_open_max_retries = int(ro.pop("open_max_retries"))
+            if ro.get("open_retry_backoff") is not None:
+                c.state_open_retry_backoff = float(ro.pop("open_retry_backoff"))
             opts.extra.update({str(k): _config_value(v) for k, v in ro.items() if v is not None})
         c.consumer_extra_config.update(extra_c)
         c.producer_extra_config.update(extra_p)
@@ -104,7 +108,8 @@ def rocksdb_options_to_dict(options: Any) -> Mapping[str, Any]:
     if isinstance(options, Mapping):
         return options
     fields = {}
-    for name in ("write_buffer_size", "target_file_size_base", "block_cache_size"):
+    for name in ("write_buffer_size", "target_file_size_base", "block_cache_size", "open_max_retries",
+                 "open_retry_backoff"):
         if hasattr(options, name):
             fields[name] = getattr(options, name)
     extra = getattr(options, "extra", None) or {}

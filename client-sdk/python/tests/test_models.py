@@ -121,3 +121,18 @@ def test_application_defaults_and_clear_state():
         app.clear_state()
     with pytest.raises(SidestreamError, match="consumer_group"):
         sidestream.Application(loglevel=None).run(app.dataframe(app.topic("t")).apply(str))
+
+
+def test_rocksdb_options_reach_the_app_config():
+    from sidestream._config import AppSettings, rocksdb_options_to_dict
+    from sidestream.state.rocksdb import RocksDBOptions
+
+    opts = RocksDBOptions(write_buffer_size=1 << 20, open_max_retries=2, open_retry_backoff=0.5,
+                          extra={"max_open_files": "64"})  # fmt: skip
+    c = AppSettings(consumer_group="g", rocksdb_options=rocksdb_options_to_dict(opts)).to_proto()
+    assert c.rocksdb_options.write_buffer_size == 1 << 20
+    assert c.rocksdb_options.block_cache_size == 128 * 1024 * 1024
+    assert dict(c.rocksdb_options.extra) == {"max_open_files": "64"}
+    assert c.state_open_max_retries == 2 and c.state_open_retry_backoff == 0.5
+    with pytest.raises(SidestreamError, match="rocksdb_options"):
+        rocksdb_options_to_dict(42)

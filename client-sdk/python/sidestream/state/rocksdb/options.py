@@ -22,4 +22,7 @@ class RocksDBOptions:
     write_buffer_size: int = 64 * 1024 * 1024
     target_file_size_base: int = 64 * 1024 * 1024
     block_cache_size: int = 128 * 1024 * 1024
+    # Retries when a store is locked by another process, and the pause between them.
+    open_max_retries: int = 10
+    open_retry_backoff: float = 3.0
     extra: dict[str, str] = field(default_factory=dict)
