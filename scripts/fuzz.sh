@@ -4,13 +4,17 @@
 # New inputs go to build-fuzz/corpus/ (the seeds are never modified); a crash
 # leaves its input in build-fuzz/ and fails the script.
 #   scripts/fuzz.sh [SECONDS] [extra libFuzzer flags...]
-# Needs: clang and libclang-rt-14-dev (scripts/install-deps.sh installs them).
+# Needs clang and libclang-rt-14-dev; installed here with apt when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_TO_RUN=${1:-30}
 shift || true
 BUILD_DIR=build-fuzz
 CXX=${CXX:-clang++}
+if ! command -v "$CXX" >/dev/null || ! dpkg-query -W libclang-rt-14-dev >/dev/null 2>&1; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq clang libclang-rt-14-dev >/dev/null
+fi
 command -v "$CXX" >/dev/null || { echo "fuzz.sh: $CXX not found (apt-get install clang libclang-rt-14-dev)" >&2; exit 2; }
 if [ ! -f "$BUILD_DIR/build.ninja" ]; then
   SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"

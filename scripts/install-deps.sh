@@ -10,7 +10,7 @@ APT_PACKAGES=(g++ cmake ninja-build ccache pkg-config
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
   librdkafka-dev librocksdb-dev nlohmann-json3-dev libabsl-dev
   libgtest-dev libgmock-dev libbenchmark-dev libsimdjson-dev
-  openjdk-17-jre-headless maven python3-venv clang libclang-rt-14-dev)
+  openjdk-17-jre-headless maven python3-venv)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

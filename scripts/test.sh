@@ -26,6 +26,9 @@ export SIDESTREAM_KEEP_BROKER=1
 step "C++ unit and integration tests (ctest)"
 (cd build && ctest --output-on-failure)
 
+step "fuzz the deserializers for a short time (libFuzzer, clang)"
+bash scripts/fuzz.sh "${FUZZ_SECONDS:-20}"
+
 step "deployment checks (Dockerfile, compose, Helm chart; tools cached)"
 bash scripts/check-deploy.sh
 step "grpcurl (Go module proxy, cached) for the operations e2e test"

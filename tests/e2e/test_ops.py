@@ -8,6 +8,7 @@ import json
 import re
 import subprocess
 import threading
+import time
 import urllib.request
 from pathlib import Path
 
@@ -45,7 +46,12 @@ def test_health_reflection_and_metrics(broker, sidecar_bin, tmp_path, children):
     sc.start()
 
     channel = grpc.insecure_channel(sc.address)
-    health = health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(service=""), timeout=5)
+    deadline = time.monotonic() + 10  # the first broker check runs right after start
+    while True:
+        health = health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(service=""), timeout=5)
+        if health.status == health_pb2.HealthCheckResponse.SERVING or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
     assert health.status == health_pb2.HealthCheckResponse.SERVING
 
     stub = reflection_pb2_grpc.ServerReflectionStub(channel)
@@ -106,3 +112,22 @@ def test_health_reflection_and_metrics(broker, sidecar_bin, tmp_path, children):
         assert resp.read() == b"ok\n"
     channel.close()
     assert sc.stop() == 0  # graceful SIGTERM exit
+
+
+def test_health_is_not_serving_without_a_broker(sidecar_bin, tmp_path, children):
+    """A sidecar whose default broker does not answer cannot accept pipelines."""
+    from processes import Sidecar
+
+    sc = Sidecar(sidecar_bin, "127.0.0.1:1", tmp_path / "state", tmp_path / "sidestreamd.log")
+    children.append(sc)
+    sc.start()
+    channel = grpc.insecure_channel(sc.address)
+    health = health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(service=""), timeout=10)
+    assert health.status == health_pb2.HealthCheckResponse.NOT_SERVING
+    deadline = time.monotonic() + 15
+    while "health.broker_unreachable" not in sc.log():
+        assert time.monotonic() < deadline, sc.describe()
+        time.sleep(0.2)
+    health = health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(service=""), timeout=10)
+    assert health.status == health_pb2.HealthCheckResponse.NOT_SERVING
+    channel.close()

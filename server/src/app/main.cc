@@ -4,7 +4,11 @@
 // Threading: SIGTERM/SIGINT are blocked in every thread and received by the
 // main thread with sigwait(); gRPC runs its own thread pool; each pipeline
 // runs on its session's thread.
+#include <atomic>
+#include <condition_variable>
 #include <csignal>
+#include <mutex>
+#include <thread>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -16,6 +20,7 @@
 
 #include "common/log.h"
 #include "config/server_options.h"
+#include "kafka/consumer.h"
 #include "metrics/http_server.h"
 #include "rpc/service.h"
 
@@ -75,7 +80,39 @@ int main(int argc, char** argv) {
     }
     metrics_server = std::move(*m);
   }
-  server->GetHealthCheckService()->SetServingStatus(true);
+  // Health: SERVING only while the default broker answers (a sidecar that
+  // cannot reach Kafka cannot accept pipelines). Checked now and every 10 s.
+  grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
+  std::atomic<bool> stopping{false};
+  std::mutex health_mu;
+  std::condition_variable health_cv;
+  auto check_broker = [&options, health, &stopping] {
+    absl::Status s = sidestream::kafka::CheckBrokerReachable(options.broker, {}, std::chrono::seconds(5));
+    if (!stopping.load()) health->SetServingStatus(s.ok());
+    return s;
+  };
+  health->SetServingStatus(false);
+  if (absl::Status s = check_broker(); !s.ok()) {
+    SS_LOG(kWarning, "health.broker_unreachable").Kv("broker", options.broker).Kv("error", s.message());
+  }
+  std::thread health_thread([&] {
+    bool was_ok = true;
+    std::unique_lock<std::mutex> lock(health_mu);
+    while (!health_cv.wait_for(lock, std::chrono::seconds(10), [&] { return stopping.load(); })) {
+      lock.unlock();
+      absl::Status s = check_broker();
+      if (s.ok() != was_ok) {
+        sidestream::common::LogLine(
+            s.ok() ? sidestream::common::LogLevel::kInfo : sidestream::common::LogLevel::kWarning,
+            "health.changed")
+            .Kv("serving", s.ok())
+            .Kv("broker", options.broker)
+            .Kv("error", s.message());
+        was_ok = s.ok();
+      }
+      lock.lock();
+    }
+  });
   SS_LOG(kInfo, "server.started")
       .Kv("listen", options.listen)
       .Kv("metrics", options.metrics_listen.empty() ? "off" : options.metrics_listen)
@@ -86,7 +123,13 @@ int main(int argc, char** argv) {
   int sig = 0;
   sigwait(&stop_signals, &sig);
   SS_LOG(kInfo, "server.stopping").Kv("signal", sig == SIGTERM ? "SIGTERM" : "SIGINT");
-  server->GetHealthCheckService()->SetServingStatus(false);
+  {
+    std::lock_guard<std::mutex> lock(health_mu);
+    stopping.store(true);
+  }
+  health_cv.notify_all();
+  health_thread.join();
+  health->SetServingStatus(false);
   // A second signal during the drain stops at once.
   std::thread([&stop_signals] {
     int again = 0;
