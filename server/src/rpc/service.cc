@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
 #include "grpc/health/v1/health.pb.h"
+#include "metrics/text_format.h"
 #include "rpc/convert.h"
 #include "rpc/status_map.h"
 #include "runtime/executor.h"
@@ -176,7 +177,9 @@ std::string SidestreamService::RenderMetrics() {
   };
   std::vector<Row> rows;
   for (const auto& [key, c] : counters_) {
-    rows.push_back({absl::StrCat("pipeline=\"", key.first, "\",topic=\"", key.second, "\""), c.get()});
+    rows.push_back({absl::StrCat("pipeline=\"", metrics::EscapeLabelValue(key.first), "\",topic=\"",
+                                 metrics::EscapeLabelValue(key.second), "\""),
+                    c.get()});
   }
   std::string out;
   absl::StrAppend(&out, "# HELP sidestream_client_sessions Connect sessions currently open.\n",
