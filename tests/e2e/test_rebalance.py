@@ -16,7 +16,8 @@ from collections import defaultdict
 
 import pytest
 
-from kafka_helpers import create_topics, end_offsets, produce, read_all, unique_name, wait_committed
+from running_sum import check_exact_sums
+from kafka_helpers import create_topics, end_offsets, produce, unique_name, wait_committed
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -24,9 +25,6 @@ P = 4
 KEYS = 40
 N = 8_000
 
-
-def outputs(broker, topic):
-    return [json.loads(v) for _, _, _, v in read_all(broker, topic, P)]
 
 
 def assigned_partitions(log: str, topic: str) -> list[set[int]]:
@@ -96,22 +94,7 @@ def test_stores_follow_partitions_to_the_remaining_sidecar(broker, start_sidecar
         time.sleep(0.2)
     wait_committed(broker, group, source, P, timeout=60, check=lambda: None)
 
-    # Read the state back through b: one probe per key adds 0 and reports the sum.
-    produce(broker, source, [(f"k{i}".encode(), json.dumps({"seq": -1, "n": 0, "probe": True}).encode())
-                             for i in range(KEYS)])  # fmt: skip
-    deadline = time.monotonic() + 40
-    probes: dict[str, int] = {}
-    while len(probes) < KEYS:
-        assert time.monotonic() < deadline, f"only {len(probes)} probes answered\n{app_b.describe()}"
-        time.sleep(0.3)
-        probes = {o["key"]: o["sum"] for o in outputs(broker, out) if o["probe"]}
-    app_b.send(15)
-    assert app_b.wait(timeout=40) == 0, app_b.describe()
-
-    wrong = {k: (probes[k], expected[k]) for k in expected if probes[k] != expected[k]}
-    assert not wrong, f"state differs from the exact sums for {len(wrong)} keys, e.g. {list(wrong.items())[:5]}"
-    seen = {o["seq"] for o in outputs(broker, out) if not o["probe"]}
-    assert seen == set(range(N)), f"{N - len(seen)} inputs have no output"
+    check_exact_sums(broker, source, out, P, KEYS, N, expected, app_b, timeout=40)
     # Stores of a's partitions were opened by b from the shared directory: one database per partition.
     dbs = sorted(p.parent.name for p in shared.rglob("CURRENT"))
     assert dbs == [str(i) for i in range(P)], dbs

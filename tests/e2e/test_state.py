@@ -12,7 +12,8 @@ from collections import defaultdict
 
 import pytest
 
-from kafka_helpers import create_topics, end_offsets, produce, read_all, unique_name, wait_committed
+from running_sum import check_exact_sums
+from kafka_helpers import create_topics, end_offsets, produce, unique_name, wait_committed
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -20,9 +21,6 @@ P = 4
 KEYS = 100
 N = 100_000
 
-
-def outputs(broker, topic):
-    return [json.loads(v) for _, _, _, v in read_all(broker, topic, P)]
 
 
 @pytest.mark.parametrize("crash", ["sigkill", "after_state_flush"])
@@ -66,28 +64,12 @@ def test_running_sum_is_exact_after_sidecar_crash(broker, sidecar, start_app, cr
     wait_committed(broker, group, source, P, timeout=200, check=lambda: None)
     assert app.running, app.describe()
 
-    # Read the state back through the pipeline: one probe per key adds 0 and reports the sum.
-    produce(broker, source, [(f"k{i}".encode(), json.dumps({"seq": -1, "n": 0, "probe": True}).encode())
-                             for i in range(KEYS)])  # fmt: skip
-    deadline = time.monotonic() + 90
-    probes: dict[str, int] = {}
-    while len(probes) < KEYS:
-        assert time.monotonic() < deadline, f"only {len(probes)} probes answered\n{app.describe()}"
-        time.sleep(0.5)
-        probes = {o["key"]: o["sum"] for o in outputs(broker, out) if o["probe"]}
-    app.send(15)
-    assert app.wait(timeout=40) == 0, app.describe()
-
-    wrong = {k: (probes[k], expected[k]) for k in expected if probes[k] != expected[k]}
-    assert not wrong, f"state differs from the exact sums for {len(wrong)} keys, e.g. {list(wrong.items())[:5]}"
-    seen = {o["seq"] for o in outputs(broker, out) if not o["probe"]}
-    assert seen == set(range(N)), f"{N - len(seen)} inputs have no output"
+    check_exact_sums(broker, source, out, P, KEYS, N, expected, app, timeout=90)
     assert "reconnecting" in app.log()
 
 
 def test_clear_state_deletes_the_groups_stores(broker, sidecar):
-    """Application.clear_state(): refused while the group runs, then the stores are gone
-    and a new run starts from empty state."""
+    """Application.clear_state(): refused while the group runs, then the group's stores are gone."""
     from app_runner import Runner
 
     from sidestream import Application
