@@ -12,35 +12,23 @@
 #include <random>
 #include <string>
 
-namespace {
-[[noreturn]] void Die(const std::string& msg) {
-  std::fprintf(stderr, "fill_input: %s\n", msg.c_str());
-  std::exit(1);
-}
-void Set(RdKafka::Conf* conf, const std::string& k, const std::string& v) {
-  std::string err;
-  if (conf->set(k, v, err) != RdKafka::Conf::CONF_OK) Die("config " + k + "=" + v + ": " + err);
-}
-}  // namespace
+#include "bench_util.h"
+
+using bench::Die;
+using bench::Set;
 
 int main(int argc, char** argv) {
   std::string broker = "127.0.0.1:9092", topic;
   long long count = 0;
   int partitions = 4;
   unsigned seed = 42;
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    auto next = [&]() -> std::string {
-      if (i + 1 >= argc) Die("missing value for " + a);
-      return argv[++i];
-    };
-    if (a == "--broker") broker = next();
-    else if (a == "--topic") topic = next();
-    else if (a == "--count") count = std::atoll(next().c_str());
-    else if (a == "--partitions") partitions = std::atoi(next().c_str());
-    else if (a == "--seed") seed = static_cast<unsigned>(std::atoi(next().c_str()));
-    else Die("unknown flag " + a);
-  }
+  bench::g_tool = "fill_input";
+  bench::ParseFlags(argc, argv,
+                    {{"--broker", [&](const std::string& v) { broker = v; }},
+                     {"--topic", [&](const std::string& v) { topic = v; }},
+                     {"--count", [&](const std::string& v) { count = std::atoll(v.c_str()); }},
+                     {"--partitions", [&](const std::string& v) { partitions = std::atoi(v.c_str()); }},
+                     {"--seed", [&](const std::string& v) { seed = static_cast<unsigned>(std::atoi(v.c_str())); }}});
   if (topic.empty() || count <= 0) Die("usage: fill_input --broker B --topic T --count N");
   auto t0 = std::chrono::steady_clock::now();
   std::unique_ptr<RdKafka::Conf> pc(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));

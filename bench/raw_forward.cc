@@ -14,6 +14,8 @@
 //   raw_forward --broker 127.0.0.1:39592 --input in --output out --group g --count 1000000
 #include <librdkafka/rdkafkacpp.h>
 
+#include "bench_util.h"
+
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -26,19 +28,14 @@
 #include <utility>
 #include <vector>
 
+using bench::Die;
+using bench::Set;
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-[[noreturn]] void Die(const std::string& msg) {
-  std::fprintf(stderr, "raw_forward: %s\n", msg.c_str());
-  std::exit(1);
-}
 
-void Set(RdKafka::Conf* conf, const std::string& k, const std::string& v) {
-  std::string err;
-  if (conf->set(k, v, err) != RdKafka::Conf::CONF_OK) Die("config " + k + "=" + v + ": " + err);
-}
 
 class DeliveryCb : public RdKafka::DeliveryReportCb {
  public:
@@ -84,21 +81,16 @@ int main(int argc, char** argv) {
   long long count = 0;
   size_t max_batch = 1000;
   int commit_interval_ms = 1000;
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    auto next = [&]() -> std::string {
-      if (i + 1 >= argc) Die("missing value for " + a);
-      return argv[++i];
-    };
-    if (a == "--broker") broker = next();
-    else if (a == "--input") input = next();
-    else if (a == "--output") output = next();
-    else if (a == "--group") group = next();
-    else if (a == "--count") count = std::atoll(next().c_str());
-    else if (a == "--max-batch") max_batch = std::strtoul(next().c_str(), nullptr, 10);
-    else if (a == "--commit-interval-ms") commit_interval_ms = std::atoi(next().c_str());
-    else Die("unknown flag " + a);
-  }
+  bench::g_tool = "raw_forward";
+  bench::ParseFlags(
+      argc, argv,
+      {{"--broker", [&](const std::string& v) { broker = v; }},
+       {"--input", [&](const std::string& v) { input = v; }},
+       {"--output", [&](const std::string& v) { output = v; }},
+       {"--group", [&](const std::string& v) { group = v; }},
+       {"--count", [&](const std::string& v) { count = std::atoll(v.c_str()); }},
+       {"--max-batch", [&](const std::string& v) { max_batch = std::strtoul(v.c_str(), nullptr, 10); }},
+       {"--commit-interval-ms", [&](const std::string& v) { commit_interval_ms = std::atoi(v.c_str()); }}});
   if (input.empty() || output.empty() || group.empty() || count <= 0) {
     Die("usage: raw_forward --broker B --input T --output T --group G --count N [--max-batch 1000]");
   }
