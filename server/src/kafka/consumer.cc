@@ -235,6 +235,32 @@ absl::Status Consumer::Commit(const std::vector<PartitionOffset>& offsets) {
   return absl::OkStatus();
 }
 
+namespace {
+
+absl::Status PauseOrResume(RdKafka::KafkaConsumer* consumer, const std::vector<TopicPartition>& partitions,
+                           bool pause) {
+  if (partitions.empty()) return absl::OkStatus();
+  std::vector<RdKafka::TopicPartition*> parts;
+  parts.reserve(partitions.size());
+  for (const auto& tp : partitions) parts.push_back(RdKafka::TopicPartition::create(tp.topic, tp.partition));
+  RdKafka::ErrorCode err = pause ? consumer->pause(parts) : consumer->resume(parts);
+  RdKafka::TopicPartition::destroy(parts);
+  if (err != RdKafka::ERR_NO_ERROR) {
+    return absl::InternalError(absl::StrCat(pause ? "pausing" : "resuming", " partitions: ", RdKafka::err2str(err)));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status Consumer::Pause(const std::vector<TopicPartition>& partitions) {
+  return PauseOrResume(consumer_.get(), partitions, true);
+}
+
+absl::Status Consumer::Resume(const std::vector<TopicPartition>& partitions) {
+  return PauseOrResume(consumer_.get(), partitions, false);
+}
+
 int64_t Consumer::CachedLag() {
   int64_t lag = 0;
   for (const auto& [tp, l] : CachedLagPerPartition()) lag += l;

@@ -101,6 +101,11 @@ class Consumer {
   int64_t CachedLag();
   // The same per assigned partition.
   std::map<TopicPartition, int64_t> CachedLagPerPartition();
+  // Stops fetching the given partitions (librdkafka drops what it prefetched
+  // for them) until Resume; consumption then restarts at the position of the
+  // last message returned by PollBatch.
+  absl::Status Pause(const std::vector<TopicPartition>& partitions);
+  absl::Status Resume(const std::vector<TopicPartition>& partitions);
   // Leaves the group. Commits nothing. Idempotent.
   absl::Status Close();
 

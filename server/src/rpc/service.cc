@@ -204,6 +204,8 @@ std::string SidestreamService::RenderMetrics() {
   counter("sidestream_state_writes_total", "State updates (set/delete) applied.",
           &runtime::PipelineCounters::state_writes);
   counter("sidestream_checkpoint_commits_total", "Offset commits at checkpoints.", &runtime::PipelineCounters::commits);
+  counter("sidestream_fetch_pauses_total", "Times fetching was paused because the client was slow to answer.",
+          &runtime::PipelineCounters::pauses);
   auto histogram = [&](const char* name, const char* help,
                        const metrics::Histogram runtime::PipelineCounters::*field) {
     absl::StrAppend(&out, "# HELP ", name, " ", help, "\n# TYPE ", name, " histogram\n");

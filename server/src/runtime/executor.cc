@@ -40,6 +40,7 @@ Executor::Executor(const graph::Plan* plan, ClientLink* client, OutputSink* sink
 
 std::optional<ErrorInfo> Executor::Process(std::vector<Record>& batch,
                                            std::vector<RecordFate>* fates_out) {
+  slow_wait_reported_ = false;
   std::vector<RecordFate> fates(batch.size());
   std::vector<int> live(batch.size());
   for (size_t i = 0; i < batch.size(); ++i) live[i] = static_cast<int>(i);
@@ -115,6 +116,11 @@ absl::StatusOr<std::vector<RecordOutcome>> Executor::FinishCalls(PendingCalls& p
   std::vector<RecordOutcome> outcomes(pending.count);
   absl::Status first_error;
   for (size_t c = 0; c < pending.futures.size(); ++c) {
+    if (options_.on_slow_wait && !slow_wait_reported_ &&
+        pending.futures[c].wait_until(pending.started + options_.slow_wait) == std::future_status::timeout) {
+      slow_wait_reported_ = true;
+      options_.on_slow_wait();
+    }
     absl::StatusOr<std::vector<RecordOutcome>> result = pending.futures[c].get();
     if (!result.ok()) {
       if (first_error.ok()) first_error = result.status();

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -43,6 +44,11 @@ struct ExecutorOptions {
   // (Optional) Where to record client round-trip latency and batch sizes.
   metrics::Histogram* invoke_latency_ms = nullptr;
   metrics::Histogram* invoke_batch_size = nullptr;
+  // (Optional) Called once per Process() on the loop thread when the client
+  // has not answered within `slow_wait` (the runner pauses fetching so a
+  // stalled client does not make the sidecar buffer without limit).
+  std::function<void()> on_slow_wait;
+  std::chrono::milliseconds slow_wait{1000};
 };
 
 class Executor {
@@ -105,6 +111,7 @@ class Executor {
   uint64_t filtered_ = 0;
   uint64_t skipped_ = 0;
   uint64_t native_evaluations_ = 0;
+  bool slow_wait_reported_ = false;  // on_slow_wait called in this Process()
 };
 
 }  // namespace sidestream::runtime

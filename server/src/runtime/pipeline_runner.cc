@@ -59,6 +59,7 @@ absl::StatusOr<std::unique_ptr<PipelineRunner>> PipelineRunner::Create(
   if (runner->stores_) eo.state = runner.get();
   eo.invoke_latency_ms = &runner->counters_.invoke_latency_ms;
   eo.invoke_batch_size = &runner->counters_.invoke_batch_size;
+  eo.on_slow_wait = [r = runner.get()] { r->PauseFetching(); };
   runner->executor_ = std::make_unique<Executor>(plan, client, runner.get(), eo);
   return runner;
 }
@@ -139,14 +140,21 @@ std::optional<ErrorInfo> PipelineRunner::Run() {
       if (failure) break;
     }
     if (failure) break;
-    if (!polled.messages.empty()) {
+    const bool caught_up = polled.messages.empty();
+    if (!caught_up) {
       failure = ProcessBatch(polled.messages);
+      ResumeFetching();
       if (failure) break;
+      dirty_ = true;
     }
     producer_->Poll();
     auto now = std::chrono::steady_clock::now();
     process_s_ += std::chrono::duration<double>(now - t_polled).count();
-    if (now - last_commit >= options_.commit_interval) {
+    // Checkpoint every commit_interval, and as soon as the consumer has caught
+    // up (a poll found nothing) so that idle pipelines have their offsets
+    // committed promptly instead of up to commit_interval later.
+    if (now - last_commit >= options_.commit_interval || (caught_up && dirty_)) {
+      dirty_ = false;
       failure = Checkpoint();
       last_commit = now;
       checkpoint_s_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - now).count();
@@ -338,6 +346,34 @@ std::optional<ErrorInfo> PipelineRunner::Checkpoint() {
   counters_.commits.fetch_add(1, std::memory_order_relaxed);
   SS_LOG(kDebug, "checkpoint.committed").Kv("pipeline", options_.name).Kv("partitions", offsets.size());
   return std::nullopt;
+}
+
+void PipelineRunner::PauseFetching() {
+  if (paused_ || assigned_.empty()) return;
+  std::vector<kafka::TopicPartition> tps(assigned_.begin(), assigned_.end());
+  if (absl::Status s = consumer_->Pause(tps); !s.ok()) {
+    SS_LOG(kWarning, "pipeline.pause_failed").Kv("pipeline", options_.name).Kv("error", s.message());
+    return;
+  }
+  paused_ = true;
+  paused_at_ = std::chrono::steady_clock::now();
+  counters_.pauses.fetch_add(1, std::memory_order_relaxed);
+  SS_LOG(kInfo, "pipeline.paused")
+      .Kv("pipeline", options_.name)
+      .Kv("reason", "the client has not answered a batch for 1 s; fetching stops until it does")
+      .Kv("partitions", TpList(tps));
+}
+
+void PipelineRunner::ResumeFetching() {
+  if (!paused_) return;
+  paused_ = false;
+  std::vector<kafka::TopicPartition> tps(assigned_.begin(), assigned_.end());
+  if (absl::Status s = consumer_->Resume(tps); !s.ok()) {
+    SS_LOG(kWarning, "pipeline.resume_failed").Kv("pipeline", options_.name).Kv("error", s.message());
+  }
+  SS_LOG(kInfo, "pipeline.resumed")
+      .Kv("pipeline", options_.name)
+      .Kv("paused_s", std::chrono::duration<double>(std::chrono::steady_clock::now() - paused_at_).count());
 }
 
 void PipelineRunner::MaybeLogProgress(bool force) {

@@ -79,6 +79,7 @@ struct PipelineCounters {
   std::atomic<uint64_t> state_reads{0};   // keys read for clients (each StateRead key)
   std::atomic<uint64_t> state_read_requests{0};  // StateRead round-trips
   std::atomic<uint64_t> state_writes{0};  // set/delete updates applied
+  std::atomic<uint64_t> pauses{0};  // fetching paused for a slow client
 };
 
 // What one Run() did (counter differences over the run).
@@ -136,6 +137,10 @@ class PipelineRunner final : public kafka::RebalanceListener,
   // Flushes the producer and commits processed offsets.
   std::optional<ErrorInfo> Checkpoint();
   void MaybeLogProgress(bool force);
+  // Pause/resume fetching of every assigned partition while the client is
+  // slow to answer (called by the executor's slow-wait hook / after a batch).
+  void PauseFetching();
+  void ResumeFetching();
 
   // Constant after construction.
   const PipelineOptions options_;
@@ -167,6 +172,9 @@ class PipelineRunner final : public kafka::RebalanceListener,
   bool abandoned_ = false;
   // Returns the transaction of a partition, beginning one. REQUIRES state_mu_.
   absl::StatusOr<state::PartitionTransaction*> TxnLocked(const std::string& topic, int32_t partition);
+  bool dirty_ = false;   // processed records not checkpointed yet
+  bool paused_ = false;  // fetching paused by PauseFetching
+  std::chrono::steady_clock::time_point paused_at_;
   std::chrono::steady_clock::time_point last_progress_;
   uint64_t last_progress_consumed_ = 0;
   // Seconds spent waiting in poll, processing and checkpointing since the
