@@ -13,6 +13,16 @@ class SessionMode(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     SESSION_MODE_RUN: _ClassVar[SessionMode]
     SESSION_MODE_DRY_RUN: _ClassVar[SessionMode]
 
+class PackedKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    PACKED_NULL: _ClassVar[PackedKind]
+    PACKED_JSON: _ClassVar[PackedKind]
+    PACKED_RAW: _ClassVar[PackedKind]
+    PACKED_FILTERED: _ClassVar[PackedKind]
+    PACKED_ERROR: _ClassVar[PackedKind]
+    PACKED_SKIPPED: _ClassVar[PackedKind]
+    PACKED_ABSENT: _ClassVar[PackedKind]
+
 class ErrorStage(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     ERROR_STAGE_UNSPECIFIED: _ClassVar[ErrorStage]
@@ -21,6 +31,13 @@ class ErrorStage(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     ERROR_STAGE_PRODUCER: _ClassVar[ErrorStage]
 SESSION_MODE_RUN: SessionMode
 SESSION_MODE_DRY_RUN: SessionMode
+PACKED_NULL: PackedKind
+PACKED_JSON: PackedKind
+PACKED_RAW: PackedKind
+PACKED_FILTERED: PackedKind
+PACKED_ERROR: PackedKind
+PACKED_SKIPPED: PackedKind
+PACKED_ABSENT: PackedKind
 ERROR_STAGE_UNSPECIFIED: ErrorStage
 ERROR_STAGE_CONSUMER: ErrorStage
 ERROR_STAGE_PROCESSING: ErrorStage
@@ -182,14 +199,54 @@ class StateReadResult(_message.Message):
     def __init__(self, request_id: _Optional[int] = ..., values: _Optional[_Iterable[_Union[StateValue, _Mapping]]] = ..., error: _Optional[_Union[_common_pb2.Error, _Mapping]] = ...) -> None: ...
 
 class InvokeBatch(_message.Message):
-    __slots__ = ("request_id", "segment_id", "records")
+    __slots__ = ("request_id", "segment_id", "records", "packed")
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     SEGMENT_ID_FIELD_NUMBER: _ClassVar[int]
     RECORDS_FIELD_NUMBER: _ClassVar[int]
+    PACKED_FIELD_NUMBER: _ClassVar[int]
     request_id: int
     segment_id: int
     records: _containers.RepeatedCompositeFieldContainer[InvokeRecord]
-    def __init__(self, request_id: _Optional[int] = ..., segment_id: _Optional[int] = ..., records: _Optional[_Iterable[_Union[InvokeRecord, _Mapping]]] = ...) -> None: ...
+    packed: PackedRecords
+    def __init__(self, request_id: _Optional[int] = ..., segment_id: _Optional[int] = ..., records: _Optional[_Iterable[_Union[InvokeRecord, _Mapping]]] = ..., packed: _Optional[_Union[PackedRecords, _Mapping]] = ...) -> None: ...
+
+class PackedRecords(_message.Message):
+    __slots__ = ("topic", "partition", "value_kinds", "json_values", "json_sizes", "raw_values", "key_kinds", "keys", "offsets", "sizes", "timestamp_types", "timestamps_ms", "header_counts", "headers", "state_prefixes", "state_replays", "state_epoch")
+    TOPIC_FIELD_NUMBER: _ClassVar[int]
+    PARTITION_FIELD_NUMBER: _ClassVar[int]
+    VALUE_KINDS_FIELD_NUMBER: _ClassVar[int]
+    JSON_VALUES_FIELD_NUMBER: _ClassVar[int]
+    JSON_SIZES_FIELD_NUMBER: _ClassVar[int]
+    RAW_VALUES_FIELD_NUMBER: _ClassVar[int]
+    KEY_KINDS_FIELD_NUMBER: _ClassVar[int]
+    KEYS_FIELD_NUMBER: _ClassVar[int]
+    OFFSETS_FIELD_NUMBER: _ClassVar[int]
+    SIZES_FIELD_NUMBER: _ClassVar[int]
+    TIMESTAMP_TYPES_FIELD_NUMBER: _ClassVar[int]
+    TIMESTAMPS_MS_FIELD_NUMBER: _ClassVar[int]
+    HEADER_COUNTS_FIELD_NUMBER: _ClassVar[int]
+    HEADERS_FIELD_NUMBER: _ClassVar[int]
+    STATE_PREFIXES_FIELD_NUMBER: _ClassVar[int]
+    STATE_REPLAYS_FIELD_NUMBER: _ClassVar[int]
+    STATE_EPOCH_FIELD_NUMBER: _ClassVar[int]
+    topic: str
+    partition: int
+    value_kinds: bytes
+    json_values: bytes
+    json_sizes: _containers.RepeatedScalarFieldContainer[int]
+    raw_values: _containers.RepeatedScalarFieldContainer[bytes]
+    key_kinds: bytes
+    keys: _containers.RepeatedScalarFieldContainer[bytes]
+    offsets: _containers.RepeatedScalarFieldContainer[int]
+    sizes: _containers.RepeatedScalarFieldContainer[int]
+    timestamp_types: bytes
+    timestamps_ms: _containers.RepeatedScalarFieldContainer[int]
+    header_counts: _containers.RepeatedScalarFieldContainer[int]
+    headers: _containers.RepeatedCompositeFieldContainer[_common_pb2.Header]
+    state_prefixes: _containers.RepeatedScalarFieldContainer[bytes]
+    state_replays: bytes
+    state_epoch: int
+    def __init__(self, topic: _Optional[str] = ..., partition: _Optional[int] = ..., value_kinds: _Optional[bytes] = ..., json_values: _Optional[bytes] = ..., json_sizes: _Optional[_Iterable[int]] = ..., raw_values: _Optional[_Iterable[bytes]] = ..., key_kinds: _Optional[bytes] = ..., keys: _Optional[_Iterable[bytes]] = ..., offsets: _Optional[_Iterable[int]] = ..., sizes: _Optional[_Iterable[int]] = ..., timestamp_types: _Optional[bytes] = ..., timestamps_ms: _Optional[_Iterable[int]] = ..., header_counts: _Optional[_Iterable[int]] = ..., headers: _Optional[_Iterable[_Union[_common_pb2.Header, _Mapping]]] = ..., state_prefixes: _Optional[_Iterable[bytes]] = ..., state_replays: _Optional[bytes] = ..., state_epoch: _Optional[int] = ...) -> None: ...
 
 class RecordResult(_message.Message):
     __slots__ = ("value", "filtered", "error", "skipped", "produce_key", "state_updates")
@@ -208,14 +265,46 @@ class RecordResult(_message.Message):
     def __init__(self, value: _Optional[_Union[_common_pb2.Payload, _Mapping]] = ..., filtered: bool = ..., error: _Optional[_Union[_common_pb2.Error, _Mapping]] = ..., skipped: _Optional[_Union[_common_pb2.Error, _Mapping]] = ..., produce_key: _Optional[_Union[_common_pb2.Payload, _Mapping]] = ..., state_updates: _Optional[_Iterable[_Union[StateUpdate, _Mapping]]] = ...) -> None: ...
 
 class InvokeResult(_message.Message):
-    __slots__ = ("request_id", "results", "error")
+    __slots__ = ("request_id", "results", "error", "packed")
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     RESULTS_FIELD_NUMBER: _ClassVar[int]
     ERROR_FIELD_NUMBER: _ClassVar[int]
+    PACKED_FIELD_NUMBER: _ClassVar[int]
     request_id: int
     results: _containers.RepeatedCompositeFieldContainer[RecordResult]
     error: _common_pb2.Error
-    def __init__(self, request_id: _Optional[int] = ..., results: _Optional[_Iterable[_Union[RecordResult, _Mapping]]] = ..., error: _Optional[_Union[_common_pb2.Error, _Mapping]] = ...) -> None: ...
+    packed: PackedResults
+    def __init__(self, request_id: _Optional[int] = ..., results: _Optional[_Iterable[_Union[RecordResult, _Mapping]]] = ..., error: _Optional[_Union[_common_pb2.Error, _Mapping]] = ..., packed: _Optional[_Union[PackedResults, _Mapping]] = ...) -> None: ...
+
+class PackedResults(_message.Message):
+    __slots__ = ("outcomes", "json_values", "json_sizes", "raw_values", "errors", "key_kinds", "json_keys", "json_key_sizes", "raw_keys", "state_update_counts", "state_update_keys", "state_update_values", "state_update_deletes")
+    OUTCOMES_FIELD_NUMBER: _ClassVar[int]
+    JSON_VALUES_FIELD_NUMBER: _ClassVar[int]
+    JSON_SIZES_FIELD_NUMBER: _ClassVar[int]
+    RAW_VALUES_FIELD_NUMBER: _ClassVar[int]
+    ERRORS_FIELD_NUMBER: _ClassVar[int]
+    KEY_KINDS_FIELD_NUMBER: _ClassVar[int]
+    JSON_KEYS_FIELD_NUMBER: _ClassVar[int]
+    JSON_KEY_SIZES_FIELD_NUMBER: _ClassVar[int]
+    RAW_KEYS_FIELD_NUMBER: _ClassVar[int]
+    STATE_UPDATE_COUNTS_FIELD_NUMBER: _ClassVar[int]
+    STATE_UPDATE_KEYS_FIELD_NUMBER: _ClassVar[int]
+    STATE_UPDATE_VALUES_FIELD_NUMBER: _ClassVar[int]
+    STATE_UPDATE_DELETES_FIELD_NUMBER: _ClassVar[int]
+    outcomes: bytes
+    json_values: bytes
+    json_sizes: _containers.RepeatedScalarFieldContainer[int]
+    raw_values: _containers.RepeatedScalarFieldContainer[bytes]
+    errors: _containers.RepeatedCompositeFieldContainer[_common_pb2.Error]
+    key_kinds: bytes
+    json_keys: bytes
+    json_key_sizes: _containers.RepeatedScalarFieldContainer[int]
+    raw_keys: _containers.RepeatedScalarFieldContainer[bytes]
+    state_update_counts: _containers.RepeatedScalarFieldContainer[int]
+    state_update_keys: _containers.RepeatedScalarFieldContainer[bytes]
+    state_update_values: _containers.RepeatedScalarFieldContainer[bytes]
+    state_update_deletes: _containers.RepeatedScalarFieldContainer[int]
+    def __init__(self, outcomes: _Optional[bytes] = ..., json_values: _Optional[bytes] = ..., json_sizes: _Optional[_Iterable[int]] = ..., raw_values: _Optional[_Iterable[bytes]] = ..., errors: _Optional[_Iterable[_Union[_common_pb2.Error, _Mapping]]] = ..., key_kinds: _Optional[bytes] = ..., json_keys: _Optional[bytes] = ..., json_key_sizes: _Optional[_Iterable[int]] = ..., raw_keys: _Optional[_Iterable[bytes]] = ..., state_update_counts: _Optional[_Iterable[int]] = ..., state_update_keys: _Optional[_Iterable[bytes]] = ..., state_update_values: _Optional[_Iterable[bytes]] = ..., state_update_deletes: _Optional[_Iterable[int]] = ...) -> None: ...
 
 class ErrorReport(_message.Message):
     __slots__ = ("request_id", "stage", "error", "context", "raw_value")
