@@ -104,6 +104,16 @@ const std::vector<FlagDef>& Flags() {
          o.max_batch = n;
          return absl::OkStatus();
        }},
+      {"invoke-layout", "SIDESTREAM_INVOKE_LAYOUT", "packed",
+       "Layout of the record batches sent to clients: packed (columns, to clients that support it) or "
+       "records (one message per record, for every client).",
+       [](ServerOptions& o, const std::string& v) {
+         if (v != "packed" && v != "records") {
+           return absl::InvalidArgumentError(absl::StrCat("--invoke-layout: '", v, "' is not packed or records"));
+         }
+         o.packed_batches = v == "packed";
+         return absl::OkStatus();
+       }},
       {"progress-interval", "SIDESTREAM_PROGRESS_INTERVAL", "10",
        "Seconds between per-pipeline progress lines (throughput, lag) at INFO.",
        [](ServerOptions& o, const std::string& v) {

@@ -27,6 +27,11 @@ struct ServerOptions {
   std::chrono::milliseconds broker_timeout{10000};
   // Most messages per poll batch. Default: 1000.
   int max_batch = 1000;
+  // Send InvokeBatch records in the packed layout to clients that negotiate
+  // the "packed-batch/1" capability; false keeps one InvokeRecord per record
+  // for every client (to compare layouts, or to work around a client bug).
+  // Default: true.
+  bool packed_batches = true;
   // Prometheus /metrics address (HOST:PORT); empty = not served. Default: empty.
   std::string metrics_listen;
   // Seconds between progress log lines per pipeline. Default: 10.

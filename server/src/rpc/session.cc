@@ -6,6 +6,7 @@
 #include "common/log.h"
 #include "kafka/consumer.h"
 #include "rpc/convert.h"
+#include "rpc/packed.h"
 #include "runtime/executor.h"
 
 namespace sidestream::rpc {
@@ -208,6 +209,12 @@ grpc::Status Session::Register(const v1::Register& reg) {
   v1::ServerMessage reply;
   ToProto(*plan_, reply.mutable_registered()->mutable_plan());
   reply.mutable_registered()->set_server_name(kServerName);
+  for (const std::string& c : reg.capabilities()) {
+    if (c == kPackedBatchCapability && options_->packed_batches && !packed_) {
+      packed_ = true;
+      reply.mutable_registered()->add_capabilities(c);
+    }
+  }
   if (!Write(reply)) {
     return grpc::Status(grpc::StatusCode::CANCELLED, "client went away during registration");
   }
@@ -217,6 +224,7 @@ grpc::Status Session::Register(const v1::Register& reg) {
       .Kv("peer", context_->peer())
       .Kv("plan", plan_->plan_id())
       .Kv("segments", static_cast<uint64_t>(plan_->segments().size()))
+      .Kv("layout", packed_ ? "packed" : "records")
       .Kv("mode", mode_ == v1::SESSION_MODE_DRY_RUN ? "dry_run" : "run");
   return grpc::Status::OK;
 }
@@ -304,31 +312,9 @@ void Session::ReadLoop() {
   v1::ClientMessage msg;
   while (stream_->Read(&msg)) {
     switch (msg.kind_case()) {
-      case v1::ClientMessage::kInvokeResult: {
-        const v1::InvokeResult& r = msg.invoke_result();
-        std::promise<absl::StatusOr<std::vector<runtime::RecordOutcome>>> p;
-        {
-          std::lock_guard<std::mutex> lock(mu_);
-          auto it = pending_invokes_.find(r.request_id());
-          if (it == pending_invokes_.end()) {
-            SS_LOG(kWarning, "session.unknown_request").Kv("pipeline", name_).Kv("request_id", r.request_id());
-            break;
-          }
-          p = std::move(it->second);
-          pending_invokes_.erase(it);
-        }
-        if (r.has_error()) {
-          runtime::ErrorInfo e = FromProto(r.error());
-          p.set_value(absl::Status(e.code == absl::StatusCode::kOk ? absl::StatusCode::kInternal : e.code,
-                                   absl::StrCat("client failed the batch: ", e.message)));
-          break;
-        }
-        std::vector<runtime::RecordOutcome> outcomes;
-        outcomes.reserve(r.results_size());
-        for (const v1::RecordResult& rr : r.results()) outcomes.push_back(FromProto(rr));
-        p.set_value(std::move(outcomes));
+      case v1::ClientMessage::kInvokeResult:
+        Resolve(msg.invoke_result());
         break;
-      }
       case v1::ClientMessage::kErrorVerdict: {
         std::lock_guard<std::mutex> lock(mu_);
         auto it = pending_verdicts_.find(msg.error_verdict().request_id());
@@ -386,6 +372,53 @@ void Session::ReadLoop() {
   }
 }
 
+void Session::Resolve(const v1::InvokeResult& r) {
+  PendingInvoke pending;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = pending_invokes_.find(r.request_id());
+    if (it == pending_invokes_.end()) {
+      SS_LOG(kWarning, "session.unknown_request").Kv("pipeline", name_).Kv("request_id", r.request_id());
+      return;
+    }
+    pending = std::move(it->second);
+    pending_invokes_.erase(it);
+  }
+  if (r.has_error()) {
+    runtime::ErrorInfo e = FromProto(r.error());
+    pending.promise.set_value(absl::Status(e.code == absl::StatusCode::kOk ? absl::StatusCode::kInternal : e.code,
+                                           absl::StrCat("client failed the batch: ", e.message)));
+    return;
+  }
+  // The answer must come in the layout of the batch, one outcome per record;
+  // anything else is a client bug that stops the pipeline with a clear error.
+  absl::StatusOr<std::vector<runtime::RecordOutcome>> outcomes;
+  if (pending.packed != r.has_packed() || (r.has_packed() && r.results_size() > 0)) {
+    outcomes = absl::InvalidArgumentError(
+        absl::StrCat("client answered request ", r.request_id(), " in the ", r.has_packed() ? "packed" : "per-record",
+                     " layout; the batch was sent in the ", pending.packed ? "packed" : "per-record", " layout"));
+  } else if (pending.packed) {
+    outcomes = FromPacked(r.packed());
+  } else {
+    std::vector<runtime::RecordOutcome> v;
+    v.reserve(r.results_size());
+    for (const v1::RecordResult& rr : r.results()) v.push_back(FromProto(rr));
+    outcomes = std::move(v);
+  }
+  if (outcomes.ok() && outcomes->size() != pending.records) {
+    outcomes = absl::InvalidArgumentError(absl::StrCat("client answered request ", r.request_id(), " with ",
+                                                       outcomes->size(), " results for ", pending.records,
+                                                       " records"));
+  }
+  if (!outcomes.ok()) {
+    SS_LOG(kWarning, "session.bad_result")
+        .Kv("pipeline", name_)
+        .Kv("request_id", r.request_id())
+        .Kv("error", outcomes.status().message());
+  }
+  pending.promise.set_value(std::move(outcomes));
+}
+
 bool Session::Write(const v1::ServerMessage& msg) {
   std::lock_guard<std::mutex> lock(write_mu_);
   return stream_->Write(msg);
@@ -393,32 +426,39 @@ bool Session::Write(const v1::ServerMessage& msg) {
 
 runtime::InvokeFuture Session::Invoke(uint32_t segment_id,
                                       const std::vector<const runtime::Record*>& records) {
-  std::promise<absl::StatusOr<std::vector<runtime::RecordOutcome>>> promise;
-  runtime::InvokeFuture future = promise.get_future();
+  PendingInvoke pending;
+  runtime::InvokeFuture future = pending.promise.get_future();
   const uint64_t id = next_request_id_.fetch_add(1);
+  pending.packed = packed_ && CanPack(records);
+  pending.records = records.size();
+  const bool packed = pending.packed;
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (closed_) {
-      promise.set_value(absl::UnavailableError("client disconnected"));
+      pending.promise.set_value(absl::UnavailableError("client disconnected"));
       return future;
     }
-    pending_invokes_.emplace(id, std::move(promise));
+    pending_invokes_.emplace(id, std::move(pending));
   }
   v1::ServerMessage msg;
   v1::InvokeBatch* batch = msg.mutable_invoke();
   batch->set_request_id(id);
   batch->set_segment_id(segment_id);
-  batch->mutable_records()->Reserve(static_cast<int>(records.size()));
   const bool stateful = segment_id < plan_->segments().size() && plan_->segments()[segment_id].stateful;
-  for (const runtime::Record* r : records) {
-    v1::InvokeRecord* ir = batch->add_records();
-    ToProto(r->value, ir->mutable_value());
-    ToProto(r->key, ir->mutable_key());
-    ToProto(r->meta, ir->mutable_context());
-    if (stateful) {
-      ir->set_state_prefix(r->state_prefix);
-      ir->set_state_replay(r->state_replay);
-      ir->set_state_epoch(r->state_epoch);
+  if (packed) {
+    ToPacked(records, stateful, batch->mutable_packed());
+  } else {
+    batch->mutable_records()->Reserve(static_cast<int>(records.size()));
+    for (const runtime::Record* r : records) {
+      v1::InvokeRecord* ir = batch->add_records();
+      ToProto(r->value, ir->mutable_value());
+      ToProto(r->key, ir->mutable_key());
+      ToProto(r->meta, ir->mutable_context());
+      if (stateful) {
+        ir->set_state_prefix(r->state_prefix);
+        ir->set_state_replay(r->state_replay);
+        ir->set_state_epoch(r->state_epoch);
+      }
     }
   }
   if (!Write(msg)) FailPending(absl::UnavailableError("client disconnected"));
@@ -453,7 +493,7 @@ absl::StatusOr<bool> Session::AskIgnore(runtime::ErrorStage stage, const runtime
 }
 
 void Session::FailPending(const absl::Status& status) {
-  std::map<uint64_t, std::promise<absl::StatusOr<std::vector<runtime::RecordOutcome>>>> invokes;
+  std::map<uint64_t, PendingInvoke> invokes;
   std::map<uint64_t, std::promise<absl::StatusOr<bool>>> verdicts;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -462,7 +502,7 @@ void Session::FailPending(const absl::Status& status) {
     verdicts.swap(pending_verdicts_);
   }
   cv_.notify_all();
-  for (auto& [id, p] : invokes) p.set_value(status);
+  for (auto& [id, p] : invokes) p.promise.set_value(status);
   for (auto& [id, p] : verdicts) p.set_value(status);
 }
 

@@ -73,6 +73,8 @@ class Session final : public runtime::ClientLink {
   void RunPipeline();
   void RunDryRuns();
   void ReadLoop();
+  // Resolves the InvokeBatch that `result` answers.
+  void Resolve(const v1::InvokeResult& result);
   bool Write(const v1::ServerMessage& msg);
   void FailPending(const absl::Status& status);
   void FinishWork();
@@ -95,9 +97,19 @@ class Session final : public runtime::ClientLink {
 
   std::mutex write_mu_;  // serializes stream writes
 
+  // Whether InvokeBatch records go in the packed layout (the client
+  // negotiated "packed-batch/1" and the server allows it).
+  bool packed_ = false;
+
+  // An InvokeBatch waiting for its InvokeResult, and what the answer must fit.
+  struct PendingInvoke {
+    std::promise<absl::StatusOr<std::vector<runtime::RecordOutcome>>> promise;
+    bool packed = false;  // sent in the packed layout: the answer must be packed too
+    size_t records = 0;   // the answer has one outcome per record
+  };
+
   std::mutex mu_;
-  std::map<uint64_t, std::promise<absl::StatusOr<std::vector<runtime::RecordOutcome>>>>
-      pending_invokes_;                                               // guarded by mu_
+  std::map<uint64_t, PendingInvoke> pending_invokes_;                 // guarded by mu_
   std::map<uint64_t, std::promise<absl::StatusOr<bool>>> pending_verdicts_;  // guarded by mu_
   bool closed_ = false;                                               // guarded by mu_
   std::deque<v1::TestInput> test_inputs_;                             // guarded by mu_
