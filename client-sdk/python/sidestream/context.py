@@ -27,12 +27,16 @@ __all__ = ["message_context", "message_key", "set_message_context"]
 
 
 class _Current:
-    """The message being processed: a proto record, and the context built from it."""
+    """The message being processed, and the context built from it: a proto
+    `InvokeRecord` (`record`), or record `index` of a packed batch (`batch`, a
+    `sidestream._packed.PackedView`)."""
 
-    __slots__ = ("ctx", "record")
+    __slots__ = ("batch", "ctx", "index", "record")
 
     def __init__(self) -> None:
         self.record: Any = None  # sidestream.v1.InvokeRecord, or None
+        self.batch: Any = None  # PackedView, or None
+        self.index = 0
         self.ctx: MessageContext | None = None
 
 
@@ -69,6 +73,7 @@ def set_message_context(context: MessageContext | None) -> None:
     """Set the MessageContext of the current message in this `contextvars.Context`."""
     holder = current_holder()
     holder.record = None
+    holder.batch = None
     holder.ctx = context
 
 
@@ -81,6 +86,9 @@ def message_context() -> MessageContext:
     holder = _current.get()
     if holder is not None:
         if holder.ctx is not None:
+            return holder.ctx
+        if holder.batch is not None:
+            holder.ctx = holder.batch.context(holder.index)
             return holder.ctx
         if holder.record is not None:
             holder.ctx = context_from_record(holder.record)

@@ -1,10 +1,16 @@
-"""The segment runner: InvokeBatch in, InvokeResult out, no gRPC."""
+"""The segment runner: InvokeBatch in, InvokeResult out, no gRPC.
+
+Every test runs twice: with the per-record layout and with the packed layout
+(capability "packed-batch/1"); packed answers are read back into RecordResults
+(`fixtures.from_packed`, which also checks their columns), so both layouts must
+give the same results."""
 
 import logging
 
 import pytest
 
-from fixtures import Kind, batch, plan, record, results_summary
+from fixtures import Kind, from_packed, plan, record, results_summary, to_packed
+from fixtures import batch as records_batch
 from sidestream import message_context, message_key
 from sidestream._runner import SegmentRunner
 from sidestream.exceptions import ProtocolError
@@ -12,9 +18,33 @@ from sidestream.exceptions import ProtocolError
 APPLY, UPDATE, FILTER, KEY = Kind.APPLY, Kind.UPDATE, Kind.FILTER, Kind.TO_TOPIC_KEY
 
 
+@pytest.fixture(params=["records", "packed"], autouse=True)
+def layout(request):
+    global LAYOUT
+    LAYOUT = request.param
+    yield request.param
+    LAYOUT = "records"
+
+
+LAYOUT = "records"
+
+
+def batch(records, segment_id=0, request_id=1):
+    """An InvokeBatch in the layout under test."""
+    b = records_batch(records, segment_id=segment_id, request_id=request_id)
+    return to_packed(b) if LAYOUT == "packed" else b
+
+
+def invoke(runner, b):
+    """Runs `b`; the answer as per-record results whatever the layout."""
+    result = runner.run(b)
+    assert result.HasField("packed") == (LAYOUT == "packed" and not result.HasField("error"))
+    return from_packed(result)
+
+
 def run(ops, funcs, records, **kwargs):
     runner = SegmentRunner(plan(ops), funcs, **kwargs)
-    result = runner.run(batch(records, request_id=7))
+    result = invoke(runner, batch(records, request_id=7))
     assert result.request_id == 7
     assert len(result.results) == len(records)
     return runner, results_summary(result)
@@ -49,7 +79,7 @@ def test_value_kinds_none_bytes_scalars():
 
 def test_key_function_returning_none_is_sent_as_null_key():
     runner = SegmentRunner(plan([(KEY, "k", "to_topic-1")]), {"k": lambda v: None})
-    result = runner.run(batch([record({"x": 1})]))
+    result = invoke(runner, batch([record({"x": 1})]))
     assert result.results[0].HasField("produce_key")
     assert result.results[0].produce_key.WhichOneof("kind") is None
 
@@ -100,7 +130,7 @@ def test_error_carries_traceback_and_module_qualified_type():
         raise MyError("nope")
 
     runner = SegmentRunner(plan([(FILTER, "b", "filter-9")]), {"b": boom}, log_failures=False)
-    r = runner.run(batch([record(1)])).results[0]
+    r = invoke(runner, batch([record(1)])).results[0]
     assert r.error.step_id == "filter-9"
     assert r.error.exception_type.endswith("MyError") and "." in r.error.exception_type
     assert "Traceback" in r.error.traceback and "boom" in r.error.traceback
@@ -156,7 +186,7 @@ def test_unserializable_result_is_an_error_of_the_last_step():
 
 def test_unknown_segment_fails_the_batch():
     runner = SegmentRunner(plan([(APPLY, "a", "apply-1")]), {"a": str})
-    result = runner.run(batch([record(1)], segment_id=5))
+    result = invoke(runner, batch([record(1)], segment_id=5))
     assert result.HasField("error") and "unknown segment_id 5" in result.error.message
 
 
@@ -190,10 +220,12 @@ def test_on_message_processed_terminal_segment_filtered_and_skipped():
     )
     records = [record(v, offset=v, partition=2) for v in range(5)]
     # Segment 0 is followed by a native step and segment 1: only filtered/skipped records end in it.
-    SegmentRunner(p, funcs, final_function_id="apply-4", **kwargs).run(batch(records, segment_id=0))
+    _r = SegmentRunner(p, funcs, final_function_id="apply-4", **kwargs)
+    invoke(_r, batch(records, segment_id=0))
     assert seen == [("in", 2, 1), ("in", 2, 3)]
     seen.clear()
-    SegmentRunner(p, funcs, final_function_id="apply-4", **kwargs).run(batch(records, segment_id=1))
+    _r = SegmentRunner(p, funcs, final_function_id="apply-4", **kwargs)
+    invoke(_r, batch(records, segment_id=1))
     assert seen == [("in", 2, o) for o in range(5)]
 
 
@@ -209,7 +241,7 @@ def test_on_message_processed_raising_fails_the_batch():
         on_message_processed=boom,
         final_function_id="apply-1",
     )
-    out = results_summary(runner.run(batch([record(v, offset=v) for v in range(3)])))
+    out = results_summary(invoke(runner, batch([record(v, offset=v) for v in range(3)])))
     assert out[0] == ("value", 0)
     assert [o[0] for o in out[1:]] == ["error", "error"]
     assert isinstance(runner.failure, RuntimeError)
