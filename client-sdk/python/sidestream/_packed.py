@@ -143,6 +143,8 @@ class PackedView:
         columns = (p.key_kinds, p.keys, p.offsets, p.sizes, p.timestamp_types, p.timestamps_ms)
         if any(len(c) != n for c in columns) or len(p.header_counts) not in (0, n):
             raise ProtocolError(f"packed batch: the per-record columns do not all hold {n} records")
+        if sum(p.header_counts) != len(p.headers):
+            raise ProtocolError("packed batch: header_counts does not match headers")
         njson = kinds.count(JSON)
         values, failed = _decode_json_column(p.json_values, p.json_sizes, njson)
         if njson != n:
