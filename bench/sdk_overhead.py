@@ -175,24 +175,35 @@ def check_answer(data: bytes, runner: SegmentRunner, recs: list[dict[str, Any]])
     assert got == [json.loads(r["value"]) for r in recs], "answer differs from the input"
 
 
-def measure(layout: str, args: argparse.Namespace) -> dict[str, Any]:
+def measure(layouts: list[str], args: argparse.Namespace) -> list[dict[str, Any]]:
+    """Times every layout, interleaved round by round (so that a busy machine slows them alike); the best
+    round of each counts."""
     recs = make_records(args.records, args.headers)
-    build = wire_packed if layout == "packed" else wire_records
-    batches = [build(recs, "orders", 3, request_id=i + 1) for i in range(args.batches)]
-    runner = SegmentRunner(one_op_plan(), {"f": identity})
-    check_answer(batches[0], runner, recs)
+    setups = []
+    for layout in layouts:
+        build = wire_packed if layout == "packed" else wire_records
+        batches = [build(recs, "orders", 3, request_id=i + 1) for i in range(args.batches)]
+        runner = SegmentRunner(one_op_plan(), {"f": identity})
+        check_answer(batches[0], runner, recs)
+        setups.append((layout, batches, runner))
     n = args.records * args.batches
-    total = time_loop(batches, runner, args.rounds)
+    best = {layout: float("inf") for layout in layouts}
+    for _ in range(args.rounds):
+        for layout, batches, runner in setups:
+            best[layout] = min(best[layout], time_loop(batches, runner, 1))
     values = [json.loads(r["value"]) for r in recs] * args.batches
     user = time_user(identity, values, args.rounds)
-    return {
-        "layout": layout,
-        "records": n,
-        "batch_bytes": len(batches[0]),
-        "total_us": total / n * 1e6,
-        "user_us": user / n * 1e6,
-        "overhead_us": (total - user) / n * 1e6,
-    }
+    return [
+        {
+            "layout": layout,
+            "records": n,
+            "batch_bytes": len(batches[0]),
+            "total_us": best[layout] / n * 1e6,
+            "user_us": user / n * 1e6,
+            "overhead_us": (best[layout] - user) / n * 1e6,
+        }
+        for layout, batches, _ in setups
+    ]
 
 
 def main() -> int:
@@ -200,7 +211,7 @@ def main() -> int:
     ap.add_argument("--layout", choices=["records", "packed", "all"], default="all")
     ap.add_argument("--records", type=int, default=1000, help="records per InvokeBatch (sidestreamd sends ≤1000)")
     ap.add_argument("--batches", type=int, default=20, help="batches per timed pass")
-    ap.add_argument("--rounds", type=int, default=7, help="timed passes; the best one counts")
+    ap.add_argument("--rounds", type=int, default=15, help="timed passes per layout (interleaved); the best counts")
     ap.add_argument("--headers", type=int, default=0, help="headers per record")
     ap.add_argument("--repeat", type=int, default=1, help="repeat the whole measurement, report the median")
     ap.add_argument("--profile", metavar="FILE", help="write a cProfile of the packed path (or --layout) to FILE")
@@ -229,12 +240,11 @@ def main() -> int:
     )
     print("| layout | batch size | total µs/record | user fn µs/record | **SDK overhead µs/record** |")
     print("|---|---:|---:|---:|---:|")
-    for layout in layouts:
-        runs = [measure(layout, args) for _ in range(args.repeat)]
-        m = runs[0]
-        m["overhead_us"] = statistics.median(r["overhead_us"] for r in runs)
-        m["total_us"] = statistics.median(r["total_us"] for r in runs)
-        m["user_us"] = statistics.median(r["user_us"] for r in runs)
+    runs = [measure(layouts, args) for _ in range(args.repeat)]
+    for i, layout in enumerate(layouts):
+        m = dict(runs[0][i])
+        for key in ("overhead_us", "total_us", "user_us"):
+            m[key] = statistics.median(r[i][key] for r in runs)
         print(
             f"| {layout} | {m['batch_bytes'] / 1024:.0f} KiB | {m['total_us']:.2f} | {m['user_us']:.3f} "
             f"| **{m['overhead_us']:.2f}** |"
