@@ -257,7 +257,7 @@ class SegmentRunner:
         last_step = ops[-1][2] if ops else ""
         caches = self.state
         writer = PackedResultsWriter()
-        outcomes, json_out, raw_out = writer.outcomes, writer.json, writer.raw
+        outcomes, json_out, json_sizes, raw_out = writer.outcomes, writer.json, writer.json_sizes, writer.raw
         holder = current_holder()
         holder.record = None
         holder.batch = view
@@ -311,7 +311,9 @@ class SegmentRunner:
                         break
                 outcomes.append(out_kind)
                 if out_kind == JSON:
-                    json_out.append(encoded)
+                    json_out += encoded
+                    json_out.append(44)  # ","
+                    json_sizes.append(len(encoded))
                 elif out_kind == RAW:
                     raw_out.append(encoded)
                 if produce_key is not _NO_KEY and not filtered:
