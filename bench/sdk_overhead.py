@@ -128,7 +128,8 @@ def identity(value: Any) -> Any:
 def one_op_plan() -> pipeline_pb2.CompiledPlan:
     plan = pipeline_pb2.CompiledPlan(plan_id="bench")
     seg = plan.segments.add(segment_id=0)
-    seg.ops.add(kind=pipeline_pb2.SegmentOp.APPLY, function=pipeline_pb2.FunctionRef(function_id="f"), step_id="apply-1")
+    fn = pipeline_pb2.FunctionRef(function_id="f")
+    seg.ops.add(kind=pipeline_pb2.SegmentOp.APPLY, function=fn, step_id="apply-1")
     return plan
 
 

@@ -40,7 +40,7 @@ try:
     from orjson import JSONDecodeError as _OrDecodeError
     from orjson import loads as _array_loads
 except ImportError:  # pragma: no cover - depends on the environment
-    _array_loads = loads
+    _array_loads = loads  # type: ignore[assignment]
     _OrDecodeError = ValueError  # type: ignore[misc,assignment]
 
 _BYTES_TYPES = (bytes, bytearray, memoryview)
@@ -256,8 +256,20 @@ class PackedResultsWriter:
         >>> w.finish(answer.packed)
     """
 
-    __slots__ = ("_errors", "_key_kinds", "_key_json", "_key_raw", "_state_counts", "_state_deletes",
-                 "_state_keys", "_state_values", "json", "json_sizes", "outcomes", "raw")
+    __slots__ = (
+        "_errors",
+        "_key_json",
+        "_key_kinds",
+        "_key_raw",
+        "_state_counts",
+        "_state_deletes",
+        "_state_keys",
+        "_state_values",
+        "json",
+        "json_sizes",
+        "outcomes",
+        "raw",
+    )
 
     def __init__(self) -> None:
         self.outcomes = bytearray()
@@ -282,7 +294,7 @@ class PackedResultsWriter:
         kind, data = encode_packed(value)
         self.outcomes.append(kind)
         if kind == JSON:
-            self.json += data  # type: ignore[operator]
+            self.json += data  # type: ignore[operator,arg-type]
             self.json.append(44)  # ","
             self.json_sizes.append(len(data))  # type: ignore[arg-type]
         elif kind == RAW:

@@ -23,6 +23,12 @@ for pipelines whose last step is a client function. If the callback raises, the
 record fails with that exception (not offered to `on_processing_error`, as in
 the seed) and the pipeline stops.
 
+A batch comes in the per-record layout (`InvokeBatch.records`, answered with
+one `RecordResult` each) or, on sessions that negotiated "packed-batch/1", in
+the packed layout (`InvokeBatch.packed`, answered with `PackedResults`; see
+`sidestream._packed`). Both give the same outcomes; the packed loop is
+written for speed (one JSON parse per batch, no proto object per record).
+
 No gRPC here: the runner maps proto messages to proto messages, so it is tested
 in-process.
 
@@ -31,6 +37,7 @@ Thread-safety: use from one thread at a time (the session's reader thread).
 
 from __future__ import annotations
 
+import functools
 import logging
 import traceback
 from collections.abc import Callable, Mapping
@@ -42,8 +49,8 @@ from sidestream._packed import FILTERED, JSON, NULL, RAW, PackedResultsWriter, P
 from sidestream._payload import decode, encode_into
 from sidestream._rpc.sidestream.v1 import common_pb2, pipeline_pb2, session_pb2
 from sidestream.context import context_from_record, current_holder
-from sidestream.models.messagecontext import MessageContext
 from sidestream.exceptions import ProtocolError
+from sidestream.models.messagecontext import MessageContext
 from sidestream.models.rows import Row
 from sidestream.state._client import PartitionCaches, RecordState, StateReader
 
@@ -204,7 +211,7 @@ class SegmentRunner:
                 except _RecordFailed as failed:
                     c = record.context
                     skipped, exc, tb_text = self._decide(
-                        failed, lambda r=record: context_from_record(r), (c.topic, c.partition, c.offset)
+                        failed, functools.partial(context_from_record, record), (c.topic, c.partition, c.offset)
                     )
                     fill_error(result.skipped if skipped else result.error, exc, failed.step_id, tb_text=tb_text)
                     if not skipped:
@@ -225,7 +232,9 @@ class SegmentRunner:
             holder.ctx = None
         return answer
 
-    def _run_packed(self, batch: session_pb2.InvokeBatch, answer: session_pb2.InvokeResult, ops: tuple[_Op, ...]) -> None:
+    def _run_packed(
+        self, batch: session_pb2.InvokeBatch, answer: session_pb2.InvokeResult, ops: tuple[_Op, ...]
+    ) -> None:
         """Runs a batch in the packed layout and answers in it (`PackedResults`).
 
         The same steps as the per-record loop of `run`, written for speed: the
