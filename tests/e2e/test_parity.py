@@ -522,3 +522,31 @@ def test_loglevel_and_stop_from_another_thread(broker, psidecar, tmp_path):
     assert "[INFO]" not in log  # the SDK logger is at WARNING
     assert committed_offsets(broker, group, topic, 1)[0] == 5  # the stop checkpointed
     assert len(read_all(broker, out, 1)) == 5
+
+
+def test_loglevel_governs_the_sidecar_lines_of_its_pipeline(broker, psidecar):
+    """The sidecar runs at --log-level info: a pipeline at WARNING leaves no info line,
+    one at DEBUG (as the int logging.DEBUG) adds debug lines, another at the default INFO
+    logs as before; an unknown level is refused at registration."""
+    topic = unique_name("in")
+    create_topics(broker, [topic])
+    produce(broker, topic, jmsgs(list(range(5))))
+    groups = {}
+    for level in ("WARNING", 10, "INFO"):
+        app = make_app(psidecar, broker, loglevel=level)
+        groups[level] = app.consumer_group
+        sdf = app.dataframe(app.topic(topic)).apply(lambda v: v)
+        run_to_end(app, sdf, broker, topic)
+
+    def lines(group: str) -> list[str]:
+        return [ln for ln in psidecar.log().splitlines() if f"pipeline={group} " in ln or ln.endswith(f"pipeline={group}")]
+
+    quiet, debug, info = lines(groups["WARNING"]), lines(groups[10]), lines(groups["INFO"])
+    assert not any("level=info" in ln or "level=debug" in ln for ln in quiet), quiet
+    assert any("level=debug" in ln and "event=checkpoint.committed" in ln for ln in debug), debug
+    assert any("event=pipeline.started" in ln for ln in info)
+    assert not any("level=debug" in ln for ln in info), info
+
+    app = make_app(psidecar, broker, loglevel="LOUD")
+    with pytest.raises(PipelineValidationError, match="loglevel: 'LOUD'"):
+        app.run(app.dataframe(app.topic(topic)))

@@ -73,8 +73,9 @@ class Application:
         consumer_poll_timeout: seconds the consumer waits per poll.
         producer_poll_timeout: seconds the producer waits per poll.
         loglevel: level of the "sidestream" logger (None: leave logging alone).
-            Also sent to the sidecar (`AppConfig.loglevel`), which does not apply it
-            yet: its logs follow its own `--log-level`.
+            Also sent to the sidecar (`AppConfig.loglevel`): its log lines about
+            this pipeline (registration, processing loop, checkpoints, state) use
+            this level instead of its `--log-level`; librdkafka's own lines do not.
         sidecar_address: "host:port" of the sidecar; default: env
             SIDESTREAM_ADDRESS, else 127.0.0.1:50051.
         commit_interval: seconds between checkpoints (flush + commit).

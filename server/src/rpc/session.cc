@@ -103,7 +103,10 @@ grpc::Status Session::Serve() {
     return s;
   }
   running_.store(mode_ == v1::SESSION_MODE_RUN);
+  // The application's loglevel governs this session's lines, on both threads.
+  common::ScopedThreadLogLevel thread_level(log_level_);
   worker_ = std::thread([this] {
+    common::ScopedThreadLogLevel worker_level(log_level_);
     if (mode_ == v1::SESSION_MODE_DRY_RUN) {
       RunDryRuns();
     } else {
@@ -136,6 +139,11 @@ grpc::Status Session::Register(const v1::Register& reg) {
   }
   mode_ = reg.mode();
   app_config_ = reg.config();
+  absl::StatusOr<std::optional<common::LogLevel>> level = common::ParseAppLogLevel(app_config_.loglevel());
+  if (!level.ok()) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, absl::StrCat("config: ", level.status().message()));
+  }
+  log_level_ = *level;
   auto plan = graph::Plan::Compile(FromProto(reg.pipeline()));
   if (!plan.ok()) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
@@ -211,6 +219,7 @@ grpc::Status Session::Register(const v1::Register& reg) {
   if (!Write(reply)) {
     return grpc::Status(grpc::StatusCode::CANCELLED, "client went away during registration");
   }
+  common::ScopedThreadLogLevel level_guard(log_level_);
   SS_LOG(kInfo, "session.registered")
       .Kv("pipeline", name_)
       .Kv("client", reg.client_name())

@@ -18,10 +18,12 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include <grpcpp/grpcpp.h>
 
+#include "common/log.h"
 #include "config/server_options.h"
 #include "graph/plan.h"
 #include "runtime/client_link.h"
@@ -90,6 +92,8 @@ class Session final : public runtime::ClientLink {
   std::unique_ptr<runtime::PipelineRunner> runner_;
   std::unique_ptr<runtime::StateAccess> dry_state_;  // dry runs: in-memory state
   v1::AppConfig app_config_;
+  // AppConfig.loglevel: this session's threads log at this level (if set).
+  std::optional<common::LogLevel> log_level_;
   v1::SessionMode mode_ = v1::SESSION_MODE_RUN;
   std::string name_;
 
