@@ -136,7 +136,9 @@ grpc::Status Session::Register(const v1::Register& reg) {
   }
   mode_ = reg.mode();
   app_config_ = reg.config();
-  auto plan = graph::Plan::Compile(FromProto(reg.pipeline()));
+  // Dry-run inputs arrive deserialized: client deserializers do not run.
+  auto plan = graph::Plan::Compile(FromProto(reg.pipeline()),
+                                   {.client_deserializers = mode_ == v1::SESSION_MODE_RUN});
   if (!plan.ok()) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                         absl::StrCat("invalid pipeline: ", plan.status().message()));
