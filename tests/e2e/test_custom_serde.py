@@ -196,3 +196,22 @@ def test_serializer_returning_str_is_reported(broker, sidecar):
     error = Runner(app, sdf).join(60)
     assert isinstance(error, SerializationError), repr(error)
     assert "NotBytes must return bytes or None for the value, got str: 'a'" in str(error)
+
+
+def test_dry_run_skips_deserializers_and_runs_serializers(broker, sidecar):
+    class MustNotRun(Deserializer):
+        def __call__(self, value, ctx):
+            raise AssertionError("inputs of sdf.test() are already deserialized")
+
+    calls: list[tuple] = []
+
+    class Recording(Serializer):
+        def __call__(self, value, ctx):
+            calls.append((value["x"], ctx.topic))
+            return b"x"
+
+    app = make_app(broker, sidecar)
+    sdf = app.dataframe(app.topic("dry-in", value_deserializer=MustNotRun()))
+    sdf = sdf.apply(lambda v: {**v, "y": 1}).to_topic(app.topic("dry-out", value_serializer=Recording()))
+    assert sdf.test({"x": 5}) == {"x": 5, "y": 1}
+    assert calls == [(5, "dry-out")]

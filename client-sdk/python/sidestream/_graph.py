@@ -103,7 +103,7 @@ def _fill_serde(
     functions[function_id] = ClientSerde(obj, topic, role)
     if isinstance(obj, Deserializer):
         spec.split_values = bool(obj.split_values)
-    elif role == "value_serializer":
+    elif isinstance(obj, Serializer) and role == "value_serializer":
         headers = obj.extra_headers or {}
         for key, value in headers.items():
             h = spec.extra_headers.add(key=key)
