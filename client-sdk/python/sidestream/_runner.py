@@ -7,6 +7,15 @@ on every record and answers one `RecordResult` per record:
 - APPLY replaces the value; UPDATE calls the function and keeps the value;
 - FILTER with a falsy result drops the record (`filtered`);
 - TO_TOPIC_KEY computes the key of the next produce (`produce_key`);
+- DESERIALIZE_KEY / DESERIALIZE_VALUE run a custom deserializer on the raw
+  message bytes (the plan's first segment): the key comes back in
+  `produce_key`, the value (with `split_values`, a list) in `value`; the
+  seed's `IgnoreMessage` filters the message, any other exception is a
+  consumer error offered to `on_consumer_error(exc, message, logger)`;
+- SERIALIZE_KEY / SERIALIZE_VALUE run a custom serializer right before a
+  `to_topic` produces (key in `produce_key`, value in `value`); a result that
+  is not bytes or None is a `SerializationError`; exceptions are producer
+  errors offered to `on_producer_error(exc, row, logger)`;
 - an exception is offered to `on_processing_error(exc, row, logger)`: True
   skips the record (`skipped`), anything else fails it (`error`) and the
   remaining records of the batch are not run (they get the same error, so the
@@ -40,8 +49,10 @@ from sidestream._errors import CODE_INTERNAL, exception_type_name, fill_error
 from sidestream._payload import decode, encode_into
 from sidestream._rpc.sidestream.v1 import pipeline_pb2, session_pb2
 from sidestream.context import context_from_record, current_holder
+from sidestream._reports import ReportedMessage
 from sidestream.exceptions import ProtocolError
 from sidestream.models.rows import Row
+from sidestream.models.serializers.exceptions import IgnoreMessage, SerializationError
 from sidestream.state._client import PartitionCaches, RecordState, StateReader
 
 __all__ = ["SegmentRunner", "ProcessingErrorCallback", "MessageProcessedCallback", "final_function_id"]
@@ -67,7 +78,24 @@ _APPLY = pipeline_pb2.SegmentOp.APPLY
 _UPDATE = pipeline_pb2.SegmentOp.UPDATE
 _FILTER = pipeline_pb2.SegmentOp.FILTER
 _TO_TOPIC_KEY = pipeline_pb2.SegmentOp.TO_TOPIC_KEY
-_KINDS = (_APPLY, _UPDATE, _FILTER, _TO_TOPIC_KEY)
+_DESERIALIZE_KEY = pipeline_pb2.SegmentOp.DESERIALIZE_KEY
+_DESERIALIZE_VALUE = pipeline_pb2.SegmentOp.DESERIALIZE_VALUE
+_SERIALIZE_KEY = pipeline_pb2.SegmentOp.SERIALIZE_KEY
+_SERIALIZE_VALUE = pipeline_pb2.SegmentOp.SERIALIZE_VALUE
+_KINDS = (
+    _APPLY,
+    _UPDATE,
+    _FILTER,
+    _TO_TOPIC_KEY,
+    _DESERIALIZE_KEY,
+    _DESERIALIZE_VALUE,
+    _SERIALIZE_KEY,
+    _SERIALIZE_VALUE,
+)
+_SERDE_KINDS = (_DESERIALIZE_KEY, _DESERIALIZE_VALUE, _SERIALIZE_KEY, _SERIALIZE_VALUE)
+
+# Which error callback decides a failure (the seed's three stages).
+_CONSUMER, _PROCESSING, _PRODUCER = "consumer", "processing", "producer"
 
 # (kind, function, step id, stateful)
 _Op = tuple[int, Callable[..., Any], str, bool]
@@ -80,12 +108,26 @@ def _no_state(topic: str, partition: int, requests: list[tuple[bytes, list[bytes
 
 
 class _RecordFailed(Exception):
-    """Internal: wraps an exception of client code with the step it came from."""
+    """Internal: wraps an exception of client code with the step it came from
+    and the stage whose error callback decides it."""
 
-    def __init__(self, exc: BaseException, step_id: str, value: Any) -> None:
+    def __init__(self, exc: BaseException, step_id: str, value: Any, stage: str = _PROCESSING) -> None:
         self.exc = exc
         self.step_id = step_id
         self.value = value
+        self.stage = stage
+
+
+def _serialized(out: Any, func: Any, what: str) -> bytes | None:
+    """Checks a custom serializer's result: bytes or None."""
+    if out is None or isinstance(out, bytes):
+        return out
+    if isinstance(out, (bytearray, memoryview)):
+        return bytes(out)
+    raise SerializationError(
+        f"{getattr(func, 'role', 'serializer')} {type(getattr(func, 'serde', func)).__qualname__} "
+        f"must return bytes or None for the {what}, got {type(out).__name__}: {out!r:.80}"
+    )
 
 
 class SegmentRunner:
@@ -106,6 +148,8 @@ class SegmentRunner:
         state_reader: StateReader | None = None,
         on_message_processed: MessageProcessedCallback | None = None,
         final_function_id: str | None = None,
+        on_consumer_error: ProcessingErrorCallback | None = None,
+        on_producer_error: ProcessingErrorCallback | None = None,
     ) -> None:
         """Prepares every segment's op list.
 
@@ -118,6 +162,7 @@ class SegmentRunner:
         """
         self._logger = logger or logging.getLogger("sidestream")
         self._on_error = on_processing_error
+        self._on_stage_error = {_CONSUMER: on_consumer_error, _PRODUCER: on_producer_error}
         self._log_failures = log_failures
         self._segments: dict[int, tuple[_Op, ...]] = {}
         self._stateful: set[int] = set()
@@ -235,11 +280,17 @@ class SegmentRunner:
     def _run_record(ops: tuple[_Op, ...], record: Any, result: Any, state: RecordState | None = None) -> None:
         """Runs the ops on one record, filling `result`; raises _RecordFailed."""
         step_id = ops[0][2] if ops else ""
+        stage = _PROCESSING
         value: Any = None
         produce_key: Any = _NO_KEY
         try:
             value = decode(record.value)
             for kind, func, step_id, stateful in ops:  # noqa: B007 - step_id names the failing step
+                if kind in _SERDE_KINDS:
+                    stage = _CONSUMER if kind in (_DESERIALIZE_KEY, _DESERIALIZE_VALUE) else _PRODUCER
+                    value, produce_key = _run_serde(kind, func, record, value, produce_key)
+                    stage = _PROCESSING
+                    continue
                 out = func(value, state) if stateful else func(value)
                 if kind == _APPLY:
                     value = out
@@ -257,20 +308,31 @@ class SegmentRunner:
             if produce_key is not _NO_KEY:
                 encode_into(produce_key, result.produce_key)
                 result.produce_key.SetInParent()
+        except IgnoreMessage:
+            if stage != _CONSUMER:
+                raise _RecordFailed(IgnoreMessage("IgnoreMessage is only for deserializers"), step_id, value) from None
+            result.Clear()
+            result.filtered = True
         except Exception as exc:  # user code may raise anything
             result.Clear()
-            raise _RecordFailed(exc, step_id, value) from exc
+            raise _RecordFailed(exc, step_id, value, stage) from exc
 
     def _skip(self, failed: _RecordFailed, record: Any, result: Any) -> bool:
         """Decides a failed record: True = skipped (filled), False = fatal (filled)."""
         exc = failed.exc
         tb_text = "".join(traceback.format_exception(exc))
-        if self._on_error is not None:
+        callback = self._on_error if failed.stage == _PROCESSING else self._on_stage_error[failed.stage]
+        if callback is not None:
             try:
-                row = Row(failed.value, context_from_record(record))
-                ignore = bool(self._on_error(exc, row, self._logger))  # type: ignore[arg-type]
+                arg: Any
+                if failed.stage == _CONSUMER:  # the seed passes the Kafka message
+                    raw = record.value.raw if record.value.WhichOneof("kind") == "raw" else None
+                    arg = ReportedMessage(context_from_record(record), raw)
+                else:
+                    arg = Row(failed.value, context_from_record(record))
+                ignore = bool(callback(exc, arg, self._logger))  # type: ignore[arg-type]
             except Exception as cb_exc:  # the callback itself failed: fatal
-                self._logger.error("on_processing_error raised %s: %s", exception_type_name(cb_exc), cb_exc)
+                self._logger.error("on_%s_error raised %s: %s", failed.stage, exception_type_name(cb_exc), cb_exc)
                 exc = cb_exc
                 tb_text = "".join(traceback.format_exception(cb_exc))
                 ignore = False
@@ -282,7 +344,8 @@ class SegmentRunner:
         c = record.context
         if self._log_failures:
             self._logger.error(
-                "processing %s[%d]@%d failed at step '%s':\n%s",
+                "%s %s[%d]@%d failed at step '%s':\n%s",
+                {_CONSUMER: "deserializing", _PRODUCER: "serializing"}.get(failed.stage, "processing"),
                 c.topic,
                 c.partition,
                 c.offset,
@@ -292,3 +355,36 @@ class SegmentRunner:
         if self.failure is None:
             self.failure = exc
         return False
+
+
+def _headers(record: Any) -> list[tuple[str, bytes | None]] | None:
+    """The message headers as the seed's SerializationContext has them."""
+    hs = record.context.headers
+    if not hs:
+        return None
+    return [(h.key, h.value if h.HasField("value") else None) for h in hs]
+
+
+def _run_serde(kind: int, func: Any, record: Any, value: Any, produce_key: Any) -> tuple[Any, Any]:
+    """Runs one (de)serializer op; returns the new (value, produce_key).
+
+    A None key or value is not passed to the (de)serializer: it stays None.
+    `func` is called as `func(value, headers)` (a `_graph.ClientSerde`).
+    """
+    if kind == _DESERIALIZE_VALUE:
+        if value is None:
+            return None, produce_key
+        out = func(value, _headers(record))
+        if getattr(getattr(func, "serde", None), "split_values", False) and not isinstance(out, list):
+            out = list(out)  # the seed accepts any iterable
+        return out, produce_key
+    if kind == _DESERIALIZE_KEY:
+        key = decode(record.key)
+        return value, (None if key is None else func(key, _headers(record)))
+    if kind == _SERIALIZE_KEY:
+        key = decode(record.key) if produce_key is _NO_KEY else produce_key
+        return value, (None if key is None else _serialized(func(key, _headers(record)), func, "key"))
+    # _SERIALIZE_VALUE
+    if value is None:
+        return None, produce_key
+    return _serialized(func(value, _headers(record)), func, "value"), produce_key

@@ -298,6 +298,8 @@ class Session:
                 message.registered.plan,
                 self._functions,
                 on_processing_error=self._callbacks.on_processing_error,
+                on_consumer_error=self._callbacks.on_consumer_error,
+                on_producer_error=self._callbacks.on_producer_error,
                 logger=self._logger,
                 log_failures=self._log_failures,
                 state_reader=self.read_state,

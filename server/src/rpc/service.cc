@@ -86,7 +86,7 @@ grpc::Status SidestreamService::Validate(grpc::ServerContext*, const v1::Validat
 
 grpc::Status SidestreamService::DryRun(grpc::ServerContext*, const v1::DryRunRequest* request,
                                        v1::DryRunResponse* response) {
-  auto plan = graph::Plan::Compile(FromProto(request->pipeline()));
+  auto plan = graph::Plan::Compile(FromProto(request->pipeline()), {.client_deserializers = false});
   if (!plan.ok()) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                         absl::StrCat("invalid pipeline: ", plan.status().message()));

@@ -144,7 +144,9 @@ grpc::Status Session::Register(const v1::Register& reg) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, absl::StrCat("config: ", level.status().message()));
   }
   log_level_ = *level;
-  auto plan = graph::Plan::Compile(FromProto(reg.pipeline()));
+  // Dry-run inputs arrive deserialized: client deserializers do not run.
+  auto plan = graph::Plan::Compile(FromProto(reg.pipeline()),
+                                   {.client_deserializers = mode_ == v1::SESSION_MODE_RUN});
   if (!plan.ok()) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                         absl::StrCat("invalid pipeline: ", plan.status().message()));
