@@ -67,6 +67,10 @@ class FakeClient final : public ClientLink {
     asked.push_back(stage);
     return verdict;
   }
+  absl::StatusOr<std::optional<ErrorInfo>> ReportProcessed(const std::string&, int32_t,
+                                                            const std::vector<int64_t>&) override {
+    return std::optional<ErrorInfo>();
+  }
   std::vector<ErrorStage> asked;
   bool verdict = false;
 

@@ -46,6 +46,7 @@ class AppSettings:
     has_on_consumer_error: bool = False
     has_on_producer_error: bool = False
     has_on_processing_error: bool = False
+    report_processed: bool = False
     rocksdb_options: Mapping[str, Any] = field(default_factory=dict)
 
     def to_proto(self) -> session_pb2.AppConfig:
@@ -65,6 +66,7 @@ class AppSettings:
             has_on_consumer_error=self.has_on_consumer_error,
             has_on_producer_error=self.has_on_producer_error,
             has_on_processing_error=self.has_on_processing_error,
+            report_processed=self.report_processed,
         )
         extra_c: dict[str, str] = {str(k): _config_value(v) for k, v in self.consumer_extra_config.items()}
         extra_p: dict[str, str] = {str(k): _config_value(v) for k, v in self.producer_extra_config.items()}

@@ -26,6 +26,10 @@ class NoClient final : public runtime::ClientLink {
                                  const runtime::MessageMeta*, const std::string*) override {
     return false;
   }
+  absl::StatusOr<std::optional<runtime::ErrorInfo>> ReportProcessed(const std::string&, int32_t,
+                                                                     const std::vector<int64_t>&) override {
+    return absl::FailedPreconditionError("no processed-message reports in a unary dry run");
+  }
 };
 
 class VectorSink final : public runtime::OutputSink {

@@ -69,6 +69,8 @@ class Session final : public runtime::ClientLink {
   absl::StatusOr<bool> AskIgnore(runtime::ErrorStage stage, const runtime::ErrorInfo& error,
                                  const runtime::MessageMeta* meta,
                                  const std::string* raw_value) override;
+  absl::StatusOr<std::optional<runtime::ErrorInfo>> ReportProcessed(const std::string& topic, int32_t partition,
+                                                                     const std::vector<int64_t>& offsets) override;
 
  private:
   grpc::Status Register(const v1::Register& reg);
@@ -103,6 +105,8 @@ class Session final : public runtime::ClientLink {
   std::map<uint64_t, std::promise<absl::StatusOr<std::vector<runtime::RecordOutcome>>>>
       pending_invokes_;                                               // guarded by mu_
   std::map<uint64_t, std::promise<absl::StatusOr<bool>>> pending_verdicts_;  // guarded by mu_
+  std::map<uint64_t, std::promise<absl::StatusOr<std::optional<runtime::ErrorInfo>>>>
+      pending_acks_;  // MessagesProcessed awaiting ProcessedAck; guarded by mu_
   bool closed_ = false;                                               // guarded by mu_
   std::deque<v1::TestInput> test_inputs_;                             // guarded by mu_
   bool reader_done_ = false;                                          // guarded by mu_
