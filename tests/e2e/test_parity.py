@@ -31,7 +31,7 @@ from kafka_helpers import (
 from processes import App, Sidecar
 from app_runner import Runner
 from sidestream import Application, message_context, message_key
-from sidestream.exceptions import NotSupportedError, PipelineError, PipelineValidationError
+from sidestream.exceptions import PipelineError, PipelineValidationError
 from sidestream.models.timestamps import TimestampType
 
 pytestmark = pytest.mark.timeout(90)
@@ -218,24 +218,52 @@ def test_on_message_processed_once_per_finished_message(broker, psidecar):
         on_processing_error=lambda exc, row, logger: True,
         on_message_processed=lambda t, p, o: processed.append((t, p, o)),
     )
-    # filter/apply run before the native to_topic (filtered and skipped records end there);
-    # the trailing update makes the pipeline end in the application, after the produce.
+    # filter/apply run before the native to_topic (filtered and skipped records end there).
     sdf = app.dataframe(app.topic(topic)).filter(lambda v: v % 4 != 1).apply(f).to_topic(app.topic(out))
     sdf = sdf.update(lambda v: produced_when_processed.append(v))
     run_to_end(app, sdf, broker, topic)
-    # Every message exactly once. (Within a batch, messages that end early — filtered or
-    # skipped in the first segment — are reported before those going on to the last one.)
-    assert sorted(processed) == [(topic, 0, o) for o in range(n)]
+    # Every message exactly once, in offset order (reported by the sidecar after each batch).
+    assert processed == [(topic, 0, o) for o in range(n)]
     expected = [v for v in range(n) if v % 4 != 1 and v != 6]
     assert out_values(broker, out) == expected
     assert produced_when_processed == expected
 
 
-def test_on_message_processed_needs_a_last_client_step(broker, psidecar):
-    app = make_app(psidecar, broker, on_message_processed=lambda t, p, o: None)
-    sdf = app.dataframe(app.topic(unique_name("in"))).apply(lambda v: v).to_topic(app.topic(unique_name("out")))
-    with pytest.raises(NotSupportedError, match="to_topic-2"):
+def test_on_message_processed_after_native_steps(broker, psidecar):
+    """The last steps are native (a column filter, an assignment, to_topic): the sidecar
+    still reports every message, natively filtered ones included."""
+    topic, out = unique_name("in"), unique_name("out")
+    create_topics(broker, [topic, out])
+    n = 40
+    produce(broker, topic, [(b"k", json.dumps({"x": i}).encode()) for i in range(n)])
+    processed: list[tuple[str, int, int]] = []
+    app = make_app(psidecar, broker, on_message_processed=lambda t, p, o: processed.append((t, p, o)))
+    sdf = app.dataframe(app.topic(topic))
+    sdf = sdf[sdf["x"] % 3 != 0]
+    sdf["y"] = sdf["x"] * 10
+    sdf.to_topic(app.topic(out))
+    run_to_end(app, sdf, broker, topic)
+    assert processed == [(topic, 0, o) for o in range(n)]
+    assert out_values(broker, out) == [{"x": i, "y": i * 10} for i in range(n) if i % 3 != 0]
+    assert app.last_run_stats is not None and app.last_run_stats.invocations == 0
+
+
+def test_on_message_processed_raising_stops_without_committing_the_batch(broker, psidecar):
+    topic, out = unique_name("in"), unique_name("out")
+    create_topics(broker, [topic, out])
+    produce(broker, topic, jmsgs(list(range(10))))
+
+    def on_processed(t, p, o):
+        if o == 7:
+            raise Kaput("seven")
+
+    app = make_app(psidecar, broker, on_message_processed=on_processed)
+    sdf = app.dataframe(app.topic(topic))
+    sdf.to_topic(app.topic(out))
+    with pytest.raises(Kaput, match="seven"):
         app.run(sdf)
+    committed = committed_offsets(broker, app.consumer_group, topic, 1)[0]
+    assert committed == NO_OFFSET or committed <= 7, committed  # the batch of offset 7 is not committed
 
 
 # -- 3. message context --------------------------------------------------------------------------------
@@ -522,3 +550,31 @@ def test_loglevel_and_stop_from_another_thread(broker, psidecar, tmp_path):
     assert "[INFO]" not in log  # the SDK logger is at WARNING
     assert committed_offsets(broker, group, topic, 1)[0] == 5  # the stop checkpointed
     assert len(read_all(broker, out, 1)) == 5
+
+
+def test_loglevel_governs_the_sidecar_lines_of_its_pipeline(broker, psidecar):
+    """The sidecar runs at --log-level info: a pipeline at WARNING leaves no info line,
+    one at DEBUG (as the int logging.DEBUG) adds debug lines, another at the default INFO
+    logs as before; an unknown level is refused at registration."""
+    topic = unique_name("in")
+    create_topics(broker, [topic])
+    produce(broker, topic, jmsgs(list(range(5))))
+    groups = {}
+    for level in ("WARNING", 10, "INFO"):
+        app = make_app(psidecar, broker, loglevel=level)
+        groups[level] = app.consumer_group
+        sdf = app.dataframe(app.topic(topic)).apply(lambda v: v)
+        run_to_end(app, sdf, broker, topic)
+
+    def lines(group: str) -> list[str]:
+        return [ln for ln in psidecar.log().splitlines() if f"pipeline={group} " in ln or ln.endswith(f"pipeline={group}")]
+
+    quiet, debug, info = lines(groups["WARNING"]), lines(groups[10]), lines(groups["INFO"])
+    assert not any("level=info" in ln or "level=debug" in ln for ln in quiet), quiet
+    assert any("level=debug" in ln and "event=checkpoint.committed" in ln for ln in debug), debug
+    assert any("event=pipeline.started" in ln for ln in info)
+    assert not any("level=debug" in ln for ln in info), info
+
+    app = make_app(psidecar, broker, loglevel="LOUD")
+    with pytest.raises(PipelineValidationError, match="loglevel: 'LOUD'"):
+        app.run(app.dataframe(app.topic(topic)))

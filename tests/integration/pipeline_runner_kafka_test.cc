@@ -51,6 +51,12 @@ class CountingClient final : public ClientLink {
                                  const std::string*) override {
     return false;
   }
+  absl::StatusOr<std::optional<ErrorInfo>> ReportProcessed(const std::string&, int32_t,
+                                                            const std::vector<int64_t>& offsets) override {
+    reported += offsets.size();
+    return std::optional<ErrorInfo>();
+  }
+  std::atomic<size_t> reported{0};
 
  private:
   int fail_from_call_;

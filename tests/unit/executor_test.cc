@@ -65,6 +65,10 @@ class FakeClient final : public ClientLink {
     asked.push_back(stage);
     return verdict;
   }
+  absl::StatusOr<std::optional<ErrorInfo>> ReportProcessed(const std::string&, int32_t,
+                                                            const std::vector<int64_t>&) override {
+    return std::optional<ErrorInfo>();
+  }
 
  private:
   const graph::Plan* plan_;
@@ -234,6 +238,10 @@ TEST(Executor, UnavailableClientFailsTheBatch) {
     }
     absl::StatusOr<bool> AskIgnore(ErrorStage, const ErrorInfo&, const MessageMeta*,
                                    const std::string*) override {
+      return absl::UnavailableError("client disconnected");
+    }
+    absl::StatusOr<std::optional<ErrorInfo>> ReportProcessed(const std::string&, int32_t,
+                                                              const std::vector<int64_t>&) override {
       return absl::UnavailableError("client disconnected");
     }
   } client;

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,11 +40,12 @@ class AppSettings:
     state_dir: str = "state"
     consumer_poll_timeout: float = 1.0
     producer_poll_timeout: float = 0.0
-    loglevel: str | None = "INFO"
+    loglevel: str | int | None = "INFO"
     commit_interval: float = 1.0
     has_on_consumer_error: bool = False
     has_on_producer_error: bool = False
     has_on_processing_error: bool = False
+    report_processed: bool = False
     rocksdb_options: Mapping[str, Any] = field(default_factory=dict)
 
     def to_proto(self) -> session_pb2.AppConfig:
@@ -58,11 +60,12 @@ class AppSettings:
             state_dir=self.state_dir,
             consumer_poll_timeout=float(self.consumer_poll_timeout),
             producer_poll_timeout=float(self.producer_poll_timeout),
-            loglevel=self.loglevel or "",
+            loglevel=_level_name(self.loglevel),
             commit_interval=float(self.commit_interval),
             has_on_consumer_error=self.has_on_consumer_error,
             has_on_producer_error=self.has_on_producer_error,
             has_on_processing_error=self.has_on_processing_error,
+            report_processed=self.report_processed,
         )
         extra_c: dict[str, str] = {str(k): _config_value(v) for k, v in self.consumer_extra_config.items()}
         extra_p: dict[str, str] = {str(k): _config_value(v) for k, v in self.producer_extra_config.items()}
@@ -117,3 +120,13 @@ def rocksdb_options_to_dict(options: Any) -> Mapping[str, Any]:
     if not fields and not extra:
         raise SidestreamError(f"rocksdb_options must be a RocksDBOptions or a dict, not {type(options).__name__}")
     return {**fields, **dict(extra)}
+
+
+def _level_name(level: str | int | None) -> str:
+    """A Python logging level (name or number) as the name `AppConfig.loglevel` carries."""
+    if level is None:
+        return ""
+    if isinstance(level, int):
+        name = logging.getLevelName(level)
+        return name if isinstance(name, str) and not name.startswith("Level ") else ""
+    return str(level)

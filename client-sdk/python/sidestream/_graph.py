@@ -5,7 +5,8 @@ Step ids are readable and unique within the graph — `<kind>-<position>`, e.g.
 "map_expr-7" — because the sidecar's errors name them. A function id is its
 step's id ("apply-1"), "<step>.key" for a to_topic key function, or
 "<step>.apply-<n>" for the n-th `series.apply` function of an expression
-(numbered in tree order). Each step's `input` is the previous step's id, or the
+(numbered in tree order), or "<topic>.<role>" for a custom (de)serializer
+(e.g. "orders.value_deserializer"), registered as a `ClientSerde`. Each step's `input` is the previous step's id, or the
 source topic's name for the first step.
 
 Example:
@@ -40,9 +41,10 @@ from sidestream.dataframe.steps import (
     ToTopicStep,
 )
 from sidestream.exceptions import SidestreamError
+from sidestream.models.serializers import Deserializer, SerializationContext, Serializer
 from sidestream.models.topics import Topic
 
-__all__ = ["BuiltPipeline", "build_pipeline", "display_name", "fill_expr"]
+__all__ = ["BuiltPipeline", "ClientSerde", "build_pipeline", "display_name", "fill_expr"]
 
 
 @dataclass
@@ -60,40 +62,88 @@ def display_name(func: Callable[..., Any]) -> str:
     return f"{module}.{qual}" if module else qual
 
 
-def _fill_serde(spec: pipeline_pb2.SerdeSpec, descriptor: Any) -> None:
-    name, options = descriptor.spec()
-    spec.name = name
-    for k, v in options.items():
-        spec.options[k] = v
+class ClientSerde:
+    """A custom (de)serializer of one topic role, as the segment runner calls it:
+    `call(value, headers)` → `serde(value, SerializationContext(topic, headers))`.
+    """
+
+    __slots__ = ("serde", "topic", "role")
+
+    def __init__(self, serde: Serializer | Deserializer, topic: str, role: str) -> None:
+        self.serde = serde
+        self.topic = topic
+        self.role = role  # "value_deserializer", "key_serializer", ...
+
+    def __call__(self, value: Any, headers: Any) -> Any:
+        return self.serde(value, SerializationContext(self.topic, headers))
 
 
-def _topic_spec(topic: Topic) -> pipeline_pb2.TopicSpec:
-    t = pipeline_pb2.TopicSpec(name=topic.name)
-    _fill_serde(t.value_deserializer, topic.value_deserializer)
-    _fill_serde(t.key_deserializer, topic.key_deserializer)
-    _fill_serde(t.value_serializer, topic.value_serializer)
-    _fill_serde(t.key_serializer, topic.key_serializer)
-    return t
+def _header_value(name: str, key: Any, value: Any) -> bytes | None:
+    if not isinstance(key, str):
+        raise SidestreamError(f"{name}.extra_headers: header keys must be strings, got {key!r}")
+    if value is None or isinstance(value, bytes):
+        return value
+    if isinstance(value, str):
+        return value.encode()
+    raise SidestreamError(f"{name}.extra_headers['{key}']: values must be str, bytes or None, got {value!r}")
+
+
+def _fill_serde(
+    spec: pipeline_pb2.SerdeSpec, obj: Serializer | Deserializer, topic: str, role: str, functions: dict[str, Any]
+) -> None:
+    """Names the sidecar serializer, or the client function of a custom one."""
+    if not obj.runs_in_client:
+        name, options = obj.spec()
+        spec.name = name
+        for k, v in options.items():
+            spec.options[k] = v
+        return
+    function_id = f"{topic}.{role}"
+    _function_ref(spec.client_function, function_id, obj)
+    functions[function_id] = ClientSerde(obj, topic, role)
+    if isinstance(obj, Deserializer):
+        spec.split_values = bool(obj.split_values)
+    elif isinstance(obj, Serializer) and role == "value_serializer":
+        headers = obj.extra_headers or {}
+        for key, value in headers.items():
+            h = spec.extra_headers.add(key=key)
+            v = _header_value(display_name(obj), key, value)
+            if v is not None:
+                h.value = v
 
 
 class _Topics:
-    """Declared topics by name; the same name must mean the same serializers."""
+    """Declared topics by name; the same name must mean the same serializers
+    (for custom ones: the same objects)."""
 
-    def __init__(self) -> None:
+    def __init__(self, functions: dict[str, Any]) -> None:
         self.specs: dict[str, pipeline_pb2.TopicSpec] = {}
+        self._objects: dict[str, tuple[object, ...]] = {}
+        self._functions = functions
 
     def add(self, topic: Topic) -> None:
-        spec = _topic_spec(topic)
-        seen = self.specs.get(topic.name)
-        if seen is None:
-            self.specs[topic.name] = spec
-        elif seen != spec:
-            raise SidestreamError(
-                f"topic '{topic.name}' is used with two different serializer settings in one pipeline"
-            )
+        roles = (
+            ("value_deserializer", topic.value_deserializer),
+            ("key_deserializer", topic.key_deserializer),
+            ("value_serializer", topic.value_serializer),
+            ("key_serializer", topic.key_serializer),
+        )
+        objects = tuple(obj for _, obj in roles)
+        seen = self._objects.get(topic.name)
+        if seen is not None:
+            if any(a is not b and a != b for a, b in zip(seen, objects, strict=True)):
+                raise SidestreamError(
+                    f"topic '{topic.name}' is used with two different serializer settings in one pipeline"
+                )
+            return
+        spec = pipeline_pb2.TopicSpec(name=topic.name)
+        for role, obj in roles:
+            _fill_serde(getattr(spec, role), obj, topic.name, role, self._functions)
+        self.specs[topic.name] = spec
+        self._objects[topic.name] = objects
 
 
-def _function_ref(ref: pipeline_pb2.FunctionRef, function_id: str, func: Callable[..., Any]) -> None:
+def _function_ref(ref: pipeline_pb2.FunctionRef, function_id: str, func: Any) -> None:
     ref.function_id = function_id
     ref.display_name = display_name(func)
 
@@ -177,9 +227,9 @@ def build_pipeline(source: Topic, steps: Sequence[Step]) -> BuiltPipeline:
     Raises:
         SidestreamError: one topic name with two serializer settings.
     """
-    topics = _Topics()
-    topics.add(source)
     built = BuiltPipeline(pipeline=pipeline_pb2.Pipeline(source_topic=source.name))
+    topics = _Topics(built.functions)
+    topics.add(source)
     previous = source.name
     for position, step in enumerate(steps, start=1):
         proto = built.pipeline.steps.add(input=previous)

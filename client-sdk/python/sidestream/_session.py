@@ -22,6 +22,7 @@ import logging
 import queue
 import threading
 import time
+import traceback
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
@@ -30,7 +31,8 @@ import grpc
 from sidestream._channel import open_channel
 from sidestream._reports import ErrorCallbacks, decide
 from sidestream._rpc.sidestream.v1 import service_pb2_grpc, session_pb2
-from sidestream._runner import SegmentRunner, final_function_id
+from sidestream._errors import fill_error
+from sidestream._runner import SegmentRunner
 from sidestream.exceptions import ProtocolError, SidestreamError
 
 __all__ = ["Session", "RegistrationFailed"]
@@ -272,6 +274,27 @@ class Session:
         for event, _ in reads.values():
             event.set()
 
+    def _report_processed(self, report: session_pb2.MessagesProcessed) -> session_pb2.ProcessedAck:
+        """Calls on_message_processed for each offset; an exception is acknowledged
+        as an error (the pipeline stops; `run()` re-raises it)."""
+        ack = session_pb2.ProcessedAck(request_id=report.request_id)
+        callback = self._callbacks.on_message_processed
+        if callback is None:
+            return ack
+        offset = -1
+        try:
+            for offset in report.offsets:
+                callback(report.topic, report.partition, offset)
+        except Exception as exc:  # the seed propagates it: the application stops
+            tb_text = "".join(traceback.format_exception(exc))
+            fill_error(ack.error, exc, "on_message_processed", tb_text=tb_text)
+            self._logger.error(
+                "on_message_processed raised for %s[%d]@%d:\n%s", report.topic, report.partition, offset, tb_text.rstrip()
+            )
+            if self.runner is not None and self.runner.failure is None:
+                self.runner.failure = exc
+        return ack
+
     def _dispatch(self, message: session_pb2.ServerMessage) -> None:
         kind = message.WhichOneof("kind")
         if kind == "invoke":
@@ -288,6 +311,8 @@ class Session:
                     error_verdict=session_pb2.ErrorVerdict(request_id=report.request_id, ignore=ignore)
                 )
             )
+        elif kind == "messages_processed":
+            self.send(session_pb2.ClientMessage(processed_ack=self._report_processed(message.messages_processed)))
         elif kind == "test_output":
             if self._on_test_output is not None:
                 self._on_test_output(message.test_output)
@@ -298,11 +323,11 @@ class Session:
                 message.registered.plan,
                 self._functions,
                 on_processing_error=self._callbacks.on_processing_error,
+                on_consumer_error=self._callbacks.on_consumer_error,
+                on_producer_error=self._callbacks.on_producer_error,
                 logger=self._logger,
                 log_failures=self._log_failures,
                 state_reader=self.read_state,
-                on_message_processed=self._callbacks.on_message_processed,
-                final_function_id=final_function_id(self._register.pipeline),
             )
             self.registered = message.registered
             self._registered_event.set()

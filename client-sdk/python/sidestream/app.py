@@ -19,7 +19,6 @@ from sidestream._config import AppSettings, make_register, rocksdb_options_to_di
 from sidestream._reports import ErrorCallbacks
 from sidestream._rpc.sidestream.v1 import service_pb2, service_pb2_grpc
 from sidestream._run import RunLoop
-from sidestream._runner import final_function_id
 from sidestream._session import Session
 from sidestream._signals import stop_on_signals
 from sidestream.dataframe.dataframe import StreamingDataFrame
@@ -62,19 +61,20 @@ class Application:
             also the Python exception (e.g. a KeyError), and `row.value` is None.
         on_producer_error: `(exc, row, logger) -> bool`; True skips a record
             that could not be serialized or produced.
-        on_message_processed: `(topic, partition, offset) -> None`, called when a
-            message's processing ended: it went through the pipeline's last step,
-            or was filtered, or was skipped by `on_processing_error`. Called by the
-            SDK, so the pipeline's last step must be a function run by the
-            application (apply/update/filter; end with `sdf.update(lambda v: None)`
-            after a `to_topic`); otherwise `run()` raises `NotSupportedError`.
-            Records dropped by native steps (column filters, native errors or
-            producer errors skipped by their callbacks) are not reported.
+        on_message_processed: `(topic, partition, offset) -> None`, called once per
+            message whose processing ended: it went through the pipeline, or was
+            filtered, or was skipped by `on_processing_error`/`on_producer_error`
+            (not for messages skipped at deserialization, as in the seed). The
+            sidecar reports the offsets after each batch, whichever step ended the
+            message (native or a function), and commits them only after the
+            callback returned; if it raises, `run()` stops with that exception
+            and the batch is not committed. Cost: one round trip per batch.
         consumer_poll_timeout: seconds the consumer waits per poll.
         producer_poll_timeout: seconds the producer waits per poll.
         loglevel: level of the "sidestream" logger (None: leave logging alone).
-            Also sent to the sidecar (`AppConfig.loglevel`), which does not apply it
-            yet: its logs follow its own `--log-level`.
+            Also sent to the sidecar (`AppConfig.loglevel`): its log lines about
+            this pipeline (registration, processing loop, checkpoints, state) use
+            this level instead of its `--log-level`; librdkafka's own lines do not.
         sidecar_address: "host:port" of the sidecar; default: env
             SIDESTREAM_ADDRESS, else 127.0.0.1:50051.
         commit_interval: seconds between checkpoints (flush + commit).
@@ -128,6 +128,7 @@ class Application:
             has_on_consumer_error=on_consumer_error is not None,
             has_on_producer_error=on_producer_error is not None,
             has_on_processing_error=on_processing_error is not None,
+            report_processed=on_message_processed is not None,
             rocksdb_options=dict(rocksdb_options_to_dict(rocksdb_options)),
         )
         self._callbacks = ErrorCallbacks(
@@ -270,14 +271,6 @@ class Application:
             raise SidestreamError("this Application is already running")
         built = dataframe.build()
         source = built.pipeline.source_topic
-        if self._on_message_processed is not None and final_function_id(built.pipeline) is None:
-            last = built.pipeline.steps[-1].id if built.pipeline.steps else "(none)"
-            raise NotSupportedError(
-                "on_message_processed is called by the application when a message's processing ends in one of "
-                f"its functions, but this pipeline's last step '{last}' runs natively in the sidecar, which does "
-                "not report finished messages; end the pipeline with a function, e.g. "
-                "sdf = sdf.update(lambda value: None)"
-            )
         register = make_register(self._settings, built.pipeline)
         loop = RunLoop(
             self._sidecar.resolve()[0],

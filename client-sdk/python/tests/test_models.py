@@ -59,7 +59,7 @@ def test_topic_defaults_and_names():
         Topic("x", value_deserializer="nope")
 
 
-def test_custom_serializer_subclass_rejected_at_topic():
+def test_custom_serializer_subclass_runs_in_client():
     class Upper(Serializer):
         def __call__(self, value, ctx):
             return str(value).upper().encode()
@@ -68,11 +68,18 @@ def test_custom_serializer_subclass_rejected_at_topic():
         def __call__(self, value, ctx):
             return value
 
+    class Inherits(MyJson):  # __call__ from a user base: still custom
+        pass
+
     app = sidestream.Application(consumer_group="g", loglevel=None)
-    with pytest.raises(NotSupportedError, match="custom serializer Upper"):
-        app.topic("t", value_serializer=Upper())
-    with pytest.raises(NotSupportedError, match="custom deserializer"):
-        app.topic("t", value_deserializer=MyJson())
+    upper = Upper()
+    t = app.topic("t", value_serializer=upper, value_deserializer=MyJson())
+    assert t.value_serializer is upper and upper.runs_in_client
+    assert t.value_deserializer.runs_in_client and Inherits().runs_in_client
+    assert not JSONDeserializer().runs_in_client
+    with pytest.raises(NotSupportedError, match="custom serializer: it runs in the client"):
+        upper.spec()
+    assert upper == upper and upper != Upper()  # custom ones compare by identity
 
     class Plain(Deserializer):  # names no sidecar deserializer
         pass

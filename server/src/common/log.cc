@@ -59,9 +59,30 @@ void AppendEscaped(std::string& out, absl::string_view v) {
 
 void SetLogLevel(LogLevel level) { g_level.store(static_cast<int>(level)); }
 void SetLogFormat(LogFormat format) { g_format.store(static_cast<int>(format)); }
+namespace {
+thread_local int t_level = -1;  // this thread's override; -1: none
+}  // namespace
+
 bool LogEnabled(LogLevel level) {
-  return static_cast<int>(level) >= g_level.load(std::memory_order_relaxed) &&
-         level != LogLevel::kOff;
+  const int min = t_level >= 0 ? t_level : g_level.load(std::memory_order_relaxed);
+  return static_cast<int>(level) >= min && level != LogLevel::kOff;
+}
+
+ScopedThreadLogLevel::ScopedThreadLogLevel(std::optional<LogLevel> level) : previous_(t_level) {
+  if (level) t_level = static_cast<int>(*level);
+}
+
+ScopedThreadLogLevel::~ScopedThreadLogLevel() { t_level = previous_; }
+
+absl::StatusOr<std::optional<LogLevel>> ParseAppLogLevel(absl::string_view text) {
+  std::string t = absl::AsciiStrToUpper(text);
+  if (t.empty() || t == "NOTSET") return std::optional<LogLevel>();
+  if (t == "DEBUG") return std::optional<LogLevel>(LogLevel::kDebug);
+  if (t == "INFO") return std::optional<LogLevel>(LogLevel::kInfo);
+  if (t == "WARNING" || t == "WARN") return std::optional<LogLevel>(LogLevel::kWarning);
+  if (t == "ERROR" || t == "CRITICAL" || t == "FATAL") return std::optional<LogLevel>(LogLevel::kError);
+  return absl::InvalidArgumentError(absl::StrCat(
+      "loglevel: '", text, "' is not one of DEBUG, INFO, WARNING, ERROR, CRITICAL, NOTSET"));
 }
 
 absl::StatusOr<LogLevel> ParseLogLevel(absl::string_view text) {

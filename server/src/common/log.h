@@ -4,10 +4,13 @@
 //   SS_LOG(kInfo, "pipeline.started").Kv("group", group).Kv("topic", topic);
 //
 // Thread-safe: lines from different threads never interleave. The level and
-// format are process-wide and may be changed at any time.
+// format are process-wide and may be changed at any time; a thread may
+// override the level for its own lines (ScopedThreadLogLevel: a pipeline's
+// threads follow the application's `loglevel`).
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include "absl/strings/string_view.h"
 
@@ -22,8 +25,25 @@ enum class LogFormat { kText, kJson };
 void SetLogLevel(LogLevel level);
 // Sets the line format. Default: kText.
 void SetLogFormat(LogFormat format);
-// True when lines of `level` are written.
+// True when lines of `level` are written (on this thread).
 bool LogEnabled(LogLevel level);
+// Parses a Python logging level name as the SDKs send it (AppConfig.loglevel):
+// DEBUG, INFO, WARNING/WARN, ERROR, CRITICAL/FATAL (→ kError), any case.
+// Empty or NOTSET → nullopt (no override).
+absl::StatusOr<std::optional<LogLevel>> ParseAppLogLevel(absl::string_view text);
+
+// While alive, lines written by this thread use `level` (when set) instead
+// of the process-wide level. Nests; restores the previous override.
+class ScopedThreadLogLevel {
+ public:
+  explicit ScopedThreadLogLevel(std::optional<LogLevel> level);
+  ~ScopedThreadLogLevel();
+  ScopedThreadLogLevel(const ScopedThreadLogLevel&) = delete;
+  ScopedThreadLogLevel& operator=(const ScopedThreadLogLevel&) = delete;
+
+ private:
+  int previous_;
+};
 // Parses "debug", "info", "warning"/"warn", "error", "off" (any case).
 absl::StatusOr<LogLevel> ParseLogLevel(absl::string_view text);
 // Parses "text" or "json".

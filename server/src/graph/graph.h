@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "serde/serde.h"
@@ -53,12 +54,28 @@ struct Step {
   ExprSpecPtr expr;
 };
 
+// A (de)serializer run by the client (a custom serializer class): the
+// sidecar moves raw bytes and the client converts them (see client-sdk/python/docs/serializers.md).
+struct ClientSerde {
+  FunctionRef function;
+  // Value deserializers: the result is a list, one record per item.
+  bool split_values = false;
+  // Value serializers: headers added to every produced message, in order
+  // (nullopt = a header without a value).
+  std::vector<std::pair<std::string, std::optional<std::string>>> extra_headers;
+};
+
 struct TopicSpec {
   std::string name;
   serde::SerdeSpec value_deserializer{"json", {}};
   serde::SerdeSpec key_deserializer{"bytes", {}};
   serde::SerdeSpec value_serializer{"json", {}};
   serde::SerdeSpec key_serializer{"bytes", {}};
+  // Set when the client runs that role; its SerdeSpec must then be empty.
+  std::optional<ClientSerde> client_value_deserializer;
+  std::optional<ClientSerde> client_key_deserializer;
+  std::optional<ClientSerde> client_value_serializer;
+  std::optional<ClientSerde> client_key_serializer;
 };
 
 struct PipelineSpec {

@@ -38,10 +38,35 @@ absl::Status CheckFunction(const Step& step, const FunctionRef& f, absl::string_
 // Stable short id of a graph: a hash of its shape, for logs.
 std::string PlanIdOf(const PipelineSpec& spec, const std::vector<const Step*>& chain) {
   std::string shape = spec.source_topic;
+  for (const TopicSpec& t : spec.topics) {
+    for (const auto* c : {&t.client_key_deserializer, &t.client_value_deserializer,
+                          &t.client_key_serializer, &t.client_value_serializer}) {
+      if (c->has_value()) absl::StrAppend(&shape, "|", (*c)->function.function_id);
+    }
+  }
   for (const Step* s : chain) {
     absl::StrAppend(&shape, "|", s->id, ":", KindName(s->kind), ":", s->function.function_id, ":", s->topic);
   }
   return absl::StrFormat("plan-%016x", std::hash<std::string>{}(shape));
+}
+
+// Checks a client (de)serializer of topic `t` in `role` ("value deserializer", ...).
+absl::Status CheckClientSerde(const TopicSpec& t, absl::string_view role, const serde::SerdeSpec& named,
+                              const ClientSerde& client, bool may_split, bool may_add_headers) {
+  auto fail = [&](absl::string_view why) {
+    return absl::InvalidArgumentError(absl::StrCat("topic '", t.name, "' ", role, ": ", why));
+  };
+  if (client.function.function_id.empty()) return fail("client function has no function_id");
+  if (!named.name.empty() || !named.options.empty()) {
+    return fail(absl::StrCat("names both the sidecar serializer '", named.name,
+                             "' and a client function; set only one"));
+  }
+  if (client.function.stateful) return fail("a client (de)serializer cannot be stateful");
+  if (client.split_values && !may_split) return fail("split_values is only for value deserializers");
+  if (!client.extra_headers.empty() && !may_add_headers) {
+    return fail("extra_headers are only for value serializers");
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<expr::Value> ParseLiteral(const Step& step, const std::string& text) {
@@ -147,7 +172,8 @@ class ExprCompiler {
   CompiledExpr* out_;
 };
 
-absl::StatusOr<std::unique_ptr<Plan>> Plan::Compile(const PipelineSpec& spec) {
+absl::StatusOr<std::unique_ptr<Plan>> Plan::Compile(const PipelineSpec& spec,
+                                                    const CompileOptions& options) {
   auto plan = std::unique_ptr<Plan>(new Plan());
 
   // Topics: unique names, serializers that exist.
@@ -165,10 +191,27 @@ absl::StatusOr<std::unique_ptr<Plan>> Plan::Compile(const PipelineSpec& spec) {
         absl::StrCat("source topic '", spec.source_topic, "' is not declared in topics"));
   }
   plan->source_topic_ = spec.source_topic;
+  const TopicSpec& source = *src->second;
+  if (source.client_key_deserializer) {
+    if (auto st = CheckClientSerde(source, "key deserializer", source.key_deserializer,
+                                   *source.client_key_deserializer, false, false);
+        !st.ok()) {
+      return st;
+    }
+  }
+  if (source.client_value_deserializer) {
+    if (auto st = CheckClientSerde(source, "value deserializer", source.value_deserializer,
+                                   *source.client_value_deserializer, true, false);
+        !st.ok()) {
+      return st;
+    }
+  }
   {
-    auto kd = serde::MakeDeserializer(src->second->key_deserializer);
+    // A client deserializer receives the raw bytes: the sidecar's part is "bytes".
+    const serde::SerdeSpec kBytes{"bytes", {}};
+    auto kd = serde::MakeDeserializer(source.client_key_deserializer ? kBytes : source.key_deserializer);
     if (!kd.ok()) return absl::InvalidArgumentError(absl::StrCat("topic '", spec.source_topic, "' key: ", kd.status().message()));
-    auto vd = serde::MakeDeserializer(src->second->value_deserializer);
+    auto vd = serde::MakeDeserializer(source.client_value_deserializer ? kBytes : source.value_deserializer);
     if (!vd.ok()) return absl::InvalidArgumentError(absl::StrCat("topic '", spec.source_topic, "' value: ", vd.status().message()));
     plan->key_deserializer_ = std::move(*kd);
     plan->value_deserializer_ = std::move(*vd);
@@ -220,6 +263,26 @@ absl::StatusOr<std::unique_ptr<Plan>> Plan::Compile(const PipelineSpec& spec) {
     }
     return *open;
   };
+  // Client deserializers: the first segment, on the raw bytes, holding only
+  // the deserializer ops. Their outcomes follow the consumer stage (errors go
+  // to on_consumer_error, not on_processing_error), and the sidecar turns a
+  // split_values result into rows before anything else runs; keeping
+  // processing ops out of this segment keeps both simple at the cost of one
+  // more client round trip per batch.
+  if (options.client_deserializers &&
+      (source.client_key_deserializer || source.client_value_deserializer)) {
+    Segment& seg = open_segment();
+    seg.deserializes = true;
+    if (const auto& kd = source.client_key_deserializer) {
+      seg.ops.push_back(SegmentOp{OpKind::kDeserializeKey, kd->function, kd->function.function_id});
+      seg.yields_message_key = true;
+    }
+    if (const auto& vd = source.client_value_deserializer) {
+      seg.ops.push_back(SegmentOp{OpKind::kDeserializeValue, vd->function, vd->function.function_id});
+      seg.split_values = vd->split_values;
+    }
+    open = nullptr;
+  }
   for (const Step* s : chain) {
     switch (s->kind) {
       case StepKind::kApply:
@@ -239,6 +302,21 @@ absl::StatusOr<std::unique_ptr<Plan>> Plan::Compile(const PipelineSpec& spec) {
         if (t == topics.end()) {
           return StepError(*s, absl::StrCat("to_topic refers to topic '", s->topic, "', which is not declared in topics"));
         }
+        const TopicSpec& ts = *t->second;
+        const std::optional<ClientSerde>& client_key = ts.client_key_serializer;
+        const std::optional<ClientSerde>& client_value = ts.client_value_serializer;
+        if (client_key) {
+          if (auto st = CheckClientSerde(ts, "key serializer", ts.key_serializer, *client_key, false, false);
+              !st.ok()) {
+            return StepError(*s, st.message());
+          }
+        }
+        if (client_value) {
+          if (auto st = CheckClientSerde(ts, "value serializer", ts.value_serializer, *client_value, false, true);
+              !st.ok()) {
+            return StepError(*s, st.message());
+          }
+        }
         bool key_from_segment = false;
         if (s->key_function.has_value()) {
           if (auto st = CheckFunction(*s, *s->key_function, "key function"); !st.ok()) return st;
@@ -247,16 +325,46 @@ absl::StatusOr<std::unique_ptr<Plan>> Plan::Compile(const PipelineSpec& spec) {
           seg.yields_key = true;
           key_from_segment = true;
         }
+        // Client serializers: a key serializer joins the open segment; a value
+        // serializer gets a segment of its own, because its result (bytes) is
+        // not the value the steps after the to_topic see.
+        if (client_value) {
+          open = nullptr;
+          Segment& seg = open_segment();
+          if (client_key) {
+            seg.ops.push_back(SegmentOp{OpKind::kSerializeKey, client_key->function, s->id});
+            seg.yields_serialized_key = true;
+          }
+          seg.ops.push_back(SegmentOp{OpKind::kSerializeValue, client_value->function, s->id});
+          seg.yields_serialized_value = true;
+        } else if (client_key) {
+          Segment& seg = open_segment();
+          seg.ops.push_back(SegmentOp{OpKind::kSerializeKey, client_key->function, s->id});
+          seg.yields_serialized_key = true;
+        }
         open = nullptr;
         auto& out = plan->outputs_[s->topic];
         if (!out) {
-          auto ks = serde::MakeSerializer(t->second->key_serializer);
-          if (!ks.ok()) return StepError(*s, absl::StrCat("topic '", s->topic, "' key: ", ks.status().message()));
-          auto vs = serde::MakeSerializer(t->second->value_serializer);
-          if (!vs.ok()) return StepError(*s, absl::StrCat("topic '", s->topic, "' value: ", vs.status().message()));
-          out = std::make_unique<OutputTopic>(OutputTopic{s->topic, std::move(*ks), std::move(*vs)});
+          out = std::make_unique<OutputTopic>();
+          out->name = s->topic;
+          if (!client_key) {
+            auto ks = serde::MakeSerializer(ts.key_serializer);
+            if (!ks.ok()) return StepError(*s, absl::StrCat("topic '", s->topic, "' key: ", ks.status().message()));
+            out->key_serializer = std::move(*ks);
+          }
+          if (client_value) {
+            out->headers = client_value->extra_headers;
+          } else {
+            auto vs = serde::MakeSerializer(ts.value_serializer);
+            if (!vs.ok()) return StepError(*s, absl::StrCat("topic '", s->topic, "' value: ", vs.status().message()));
+            out->value_serializer = std::move(*vs);
+            for (auto& [hk, hv] : out->value_serializer->ExtraHeaders()) out->headers.emplace_back(hk, hv);
+          }
         }
-        plan->nodes_.push_back(PlanNode{PlanNode::Kind::kToTopic, 0, out.get(), key_from_segment, s->id});
+        PlanNode node{PlanNode::Kind::kToTopic, 0, out.get(), key_from_segment || client_key.has_value(), s->id};
+        node.key_serialized = client_key.has_value();
+        node.value_serialized = client_value.has_value();
+        plan->nodes_.push_back(std::move(node));
         break;
       }
       case StepKind::kAssign:
@@ -297,6 +405,12 @@ absl::StatusOr<std::unique_ptr<Plan>> Plan::Compile(const PipelineSpec& spec) {
   // indices, so nothing else holds them.
   plan->plan_id_ = PlanIdOf(spec, chain);
   return plan;
+}
+
+const Segment* Plan::deserializer_segment() const {
+  if (nodes_.empty() || nodes_.front().kind != PlanNode::Kind::kSegment) return nullptr;
+  const Segment& seg = segments_[nodes_.front().segment_id];
+  return seg.deserializes ? &seg : nullptr;
 }
 
 bool Plan::stateful() const {

@@ -6,7 +6,9 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -16,7 +18,11 @@
 
 namespace sidestream::graph {
 
-enum class OpKind { kApply, kUpdate, kFilter, kToTopicKey };
+enum class OpKind {
+  kApply, kUpdate, kFilter, kToTopicKey,
+  // Client (de)serializers; see SegmentOp.Kind in pipeline.proto.
+  kDeserializeKey, kDeserializeValue, kSerializeKey, kSerializeValue,
+};
 
 // One client function inside a segment.
 struct SegmentOp {
@@ -36,6 +42,23 @@ struct Segment {
   bool on_argument = false;
   // True when any op's function is stateful (records carry state context).
   bool stateful = false;
+  // Client deserializers (the plan's first segment, run mode only; it holds
+  // only DESERIALIZE ops): records arrive with raw bytes; a filtered result
+  // is the seed's IgnoreMessage and errors are consumer errors.
+  bool deserializes = false;
+  // With `deserializes`: the value result is a JSON array, one record per
+  // item.
+  bool split_values = false;
+  // With `deserializes`: the produce key result is the deserialized message
+  // key, which becomes the record's key.
+  bool yields_message_key = false;
+  // A to_topic's client serializers: the produce key result is the key's
+  // bytes (SERIALIZE_KEY).
+  bool yields_serialized_key = false;
+  // A to_topic's client value serializer: the value result is the value's
+  // bytes, kept for the produce; the record's value is left as it is. The
+  // records are sent with the key to produce as their key.
+  bool yields_serialized_value = false;
 };
 
 // A client function call inside an expression: `argument` is evaluated
@@ -59,8 +82,12 @@ struct CompiledExpr {
 // Serializers of a topic the plan produces to.
 struct OutputTopic {
   std::string name;
+  // Null when the client serializes that part (a SERIALIZE op).
   std::unique_ptr<serde::Serializer> key_serializer;
   std::unique_ptr<serde::Serializer> value_serializer;
+  // Headers set on every message produced here: the value serializer's
+  // extra headers (the seed's Serializer.extra_headers).
+  std::vector<std::pair<std::string, std::optional<std::string>>> headers;
 };
 
 // One node of execution order.
@@ -70,10 +97,14 @@ struct PlanNode {
   // kSegment: index into Plan::segments.
   uint32_t segment_id = 0;
   // kToTopic: the output (owned by Plan::outputs) and whether the key comes
-  // from the preceding segment's kToTopicKey op.
+  // from the preceding segment's kToTopicKey op (or kSerializeKey).
   const OutputTopic* output = nullptr;
   bool key_from_segment = false;
   std::string step_id;
+  // kToTopic: the key / value arrive already serialized by the client (a
+  // preceding segment's kSerializeKey / kSerializeValue op).
+  bool key_serialized = false;
+  bool value_serialized = false;
   // kAssign, kFilterExpr, kMapExpr: the expression.
   std::shared_ptr<const CompiledExpr> expr;
   // kAssign: the key set; kProject: the keys kept.
@@ -81,11 +112,18 @@ struct PlanNode {
   std::vector<std::string> columns;
 };
 
+struct CompileOptions {
+  // Whether the source topic's client deserializers run. False for dry runs,
+  // whose input values are already deserialized. Default: true.
+  bool client_deserializers = true;
+};
+
 class Plan {
  public:
   // Validates `spec` and compiles it. Errors: INVALID_ARGUMENT whose message
   // names the step (or topic) at fault and the reason.
-  static absl::StatusOr<std::unique_ptr<Plan>> Compile(const PipelineSpec& spec);
+  static absl::StatusOr<std::unique_ptr<Plan>> Compile(const PipelineSpec& spec,
+                                                       const CompileOptions& options = {});
 
   Plan(const Plan&) = delete;
   Plan& operator=(const Plan&) = delete;
@@ -96,6 +134,9 @@ class Plan {
   const serde::Deserializer& value_deserializer() const { return *value_deserializer_; }
   const std::vector<Segment>& segments() const { return segments_; }
   const std::vector<PlanNode>& nodes() const { return nodes_; }
+  // The segment running the client deserializers (always the first node),
+  // or null when the sidecar deserializes alone.
+  const Segment* deserializer_segment() const;
   // Whether any node needs the client (a session can run without callbacks
   // only when this is false).
   bool has_client_functions() const { return !segments_.empty(); }

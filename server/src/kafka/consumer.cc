@@ -118,9 +118,14 @@ absl::StatusOr<std::unique_ptr<Consumer>> Consumer::Create(const ConsumerOptions
         "assignment_strategy: '", strategy, "' is not one of range, roundrobin, cooperative-sticky"));
   }
   // Larger fetches than librdkafka's 1 MiB per partition: the loop was measured
-  // waiting on fetches ~85% of the time at 1 MiB (bench/RESULTS.md). Clients may
-  // override both.
-  Settings settings = {{"max.partition.fetch.bytes", "8388608"}, {"fetch.max.bytes", "67108864"}};
+  // waiting on fetches ~85% of the time at 1 MiB (bench/RESULTS.md). A smaller
+  // prefetch queue than librdkafka's 64 MiB per partition: it is what bounds
+  // the sidecar's memory while a client is slow (pausing a partition does not
+  // free what was prefetched), about partitions x (queue + one fetch).
+  // Clients may override all three.
+  Settings settings = {{"max.partition.fetch.bytes", "8388608"},
+                       {"fetch.max.bytes", "67108864"},
+                       {"queued.max.messages.kbytes", "8192"}};
   for (const auto& [k, v] : options.extra) settings[k] = v;
   settings["bootstrap.servers"] = options.brokers;
   settings["group.id"] = options.group_id;

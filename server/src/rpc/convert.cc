@@ -14,6 +14,16 @@ graph::FunctionRef FnFrom(const v1::FunctionRef& f) {
   return graph::FunctionRef{f.function_id(), f.stateful(), f.display_name()};
 }
 
+// The client (de)serializer of a SerdeSpec, if it names one.
+std::optional<graph::ClientSerde> ClientSerdeFrom(bool has, const v1::SerdeSpec& s) {
+  if (!has || !s.has_client_function()) return std::nullopt;
+  graph::ClientSerde c{FnFrom(s.client_function()), s.split_values(), {}};
+  for (const v1::Header& h : s.extra_headers()) {
+    c.extra_headers.emplace_back(h.key(), h.has_value() ? std::optional<std::string>(h.value()) : std::nullopt);
+  }
+  return c;
+}
+
 void FnTo(const graph::FunctionRef& f, v1::FunctionRef* out) {
   out->set_function_id(f.function_id);
   out->set_stateful(f.stateful);
@@ -70,6 +80,10 @@ graph::PipelineSpec FromProto(const v1::Pipeline& p) {
     ts.key_deserializer = SerdeFrom(t.has_key_deserializer(), t.key_deserializer(), "bytes");
     ts.value_serializer = SerdeFrom(t.has_value_serializer(), t.value_serializer(), "json");
     ts.key_serializer = SerdeFrom(t.has_key_serializer(), t.key_serializer(), "bytes");
+    ts.client_value_deserializer = ClientSerdeFrom(t.has_value_deserializer(), t.value_deserializer());
+    ts.client_key_deserializer = ClientSerdeFrom(t.has_key_deserializer(), t.key_deserializer());
+    ts.client_value_serializer = ClientSerdeFrom(t.has_value_serializer(), t.value_serializer());
+    ts.client_key_serializer = ClientSerdeFrom(t.has_key_serializer(), t.key_serializer());
     spec.topics.push_back(std::move(ts));
   }
   for (const v1::Step& s : p.steps()) {
@@ -131,6 +145,10 @@ void ToProto(const graph::Plan& plan, v1::CompiledPlan* out) {
         case graph::OpKind::kUpdate: o->set_kind(v1::SegmentOp::UPDATE); break;
         case graph::OpKind::kFilter: o->set_kind(v1::SegmentOp::FILTER); break;
         case graph::OpKind::kToTopicKey: o->set_kind(v1::SegmentOp::TO_TOPIC_KEY); break;
+        case graph::OpKind::kDeserializeKey: o->set_kind(v1::SegmentOp::DESERIALIZE_KEY); break;
+        case graph::OpKind::kDeserializeValue: o->set_kind(v1::SegmentOp::DESERIALIZE_VALUE); break;
+        case graph::OpKind::kSerializeKey: o->set_kind(v1::SegmentOp::SERIALIZE_KEY); break;
+        case graph::OpKind::kSerializeValue: o->set_kind(v1::SegmentOp::SERIALIZE_VALUE); break;
       }
       FnTo(op.function, o->mutable_function());
       o->set_step_id(op.step_id);

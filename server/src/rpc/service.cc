@@ -26,6 +26,10 @@ class NoClient final : public runtime::ClientLink {
                                  const runtime::MessageMeta*, const std::string*) override {
     return false;
   }
+  absl::StatusOr<std::optional<runtime::ErrorInfo>> ReportProcessed(const std::string&, int32_t,
+                                                                     const std::vector<int64_t>&) override {
+    return absl::FailedPreconditionError("no processed-message reports in a unary dry run");
+  }
 };
 
 class VectorSink final : public runtime::OutputSink {
@@ -86,7 +90,7 @@ grpc::Status SidestreamService::Validate(grpc::ServerContext*, const v1::Validat
 
 grpc::Status SidestreamService::DryRun(grpc::ServerContext*, const v1::DryRunRequest* request,
                                        v1::DryRunResponse* response) {
-  auto plan = graph::Plan::Compile(FromProto(request->pipeline()));
+  auto plan = graph::Plan::Compile(FromProto(request->pipeline()), {.client_deserializers = false});
   if (!plan.ok()) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                         absl::StrCat("invalid pipeline: ", plan.status().message()));

@@ -104,7 +104,10 @@ grpc::Status Session::Serve() {
     return s;
   }
   running_.store(mode_ == v1::SESSION_MODE_RUN);
+  // The application's loglevel governs this session's lines, on both threads.
+  common::ScopedThreadLogLevel thread_level(log_level_);
   worker_ = std::thread([this] {
+    common::ScopedThreadLogLevel worker_level(log_level_);
     if (mode_ == v1::SESSION_MODE_DRY_RUN) {
       RunDryRuns();
     } else {
@@ -137,7 +140,14 @@ grpc::Status Session::Register(const v1::Register& reg) {
   }
   mode_ = reg.mode();
   app_config_ = reg.config();
-  auto plan = graph::Plan::Compile(FromProto(reg.pipeline()));
+  absl::StatusOr<std::optional<common::LogLevel>> level = common::ParseAppLogLevel(app_config_.loglevel());
+  if (!level.ok()) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, absl::StrCat("config: ", level.status().message()));
+  }
+  log_level_ = *level;
+  // Dry-run inputs arrive deserialized: client deserializers do not run.
+  auto plan = graph::Plan::Compile(FromProto(reg.pipeline()),
+                                   {.client_deserializers = mode_ == v1::SESSION_MODE_RUN});
   if (!plan.ok()) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                         absl::StrCat("invalid pipeline: ", plan.status().message()));
@@ -175,6 +185,7 @@ grpc::Status Session::Register(const v1::Register& reg) {
       po.commit_interval = Seconds(app_config_.commit_interval());
     }
     po.commit_enabled = !app_config_.has_auto_commit_enable() || app_config_.auto_commit_enable();
+    po.report_processed = app_config_.report_processed();
     po.max_batch = static_cast<size_t>(options_->max_batch);
     po.state.root = options_->state_dir;
     po.client_state_dir = app_config_.state_dir().empty() ? "state" : app_config_.state_dir();
@@ -218,6 +229,7 @@ grpc::Status Session::Register(const v1::Register& reg) {
   if (!Write(reply)) {
     return grpc::Status(grpc::StatusCode::CANCELLED, "client went away during registration");
   }
+  common::ScopedThreadLogLevel level_guard(log_level_);
   SS_LOG(kInfo, "session.registered")
       .Kv("pipeline", name_)
       .Kv("client", reg.client_name())
@@ -321,6 +333,17 @@ void Session::ReadLoop() {
         if (it != pending_verdicts_.end()) {
           it->second.set_value(msg.error_verdict().ignore());
           pending_verdicts_.erase(it);
+        }
+        break;
+      }
+      case v1::ClientMessage::kProcessedAck: {
+        const v1::ProcessedAck& ack = msg.processed_ack();
+        std::lock_guard<std::mutex> lock(mu_);
+        auto it = pending_acks_.find(ack.request_id());
+        if (it != pending_acks_.end()) {
+          it->second.set_value(ack.has_error() ? std::optional<runtime::ErrorInfo>(FromProto(ack.error()))
+                                               : std::nullopt);
+          pending_acks_.erase(it);
         }
         break;
       }
@@ -492,18 +515,42 @@ absl::StatusOr<bool> Session::AskIgnore(runtime::ErrorStage stage, const runtime
   return future.get();
 }
 
+absl::StatusOr<std::optional<runtime::ErrorInfo>> Session::ReportProcessed(const std::string& topic,
+                                                                           int32_t partition,
+                                                                           const std::vector<int64_t>& offsets) {
+  std::promise<absl::StatusOr<std::optional<runtime::ErrorInfo>>> promise;
+  auto future = promise.get_future();
+  const uint64_t id = next_request_id_.fetch_add(1);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (closed_) return absl::UnavailableError("client disconnected");
+    pending_acks_.emplace(id, std::move(promise));
+  }
+  v1::ServerMessage msg;
+  v1::MessagesProcessed* mp = msg.mutable_messages_processed();
+  mp->set_request_id(id);
+  mp->set_topic(topic);
+  mp->set_partition(partition);
+  mp->mutable_offsets()->Add(offsets.begin(), offsets.end());
+  if (!Write(msg)) FailPending(absl::UnavailableError("client disconnected"));
+  return future.get();
+}
+
 void Session::FailPending(const absl::Status& status) {
   std::map<uint64_t, PendingInvoke> invokes;
   std::map<uint64_t, std::promise<absl::StatusOr<bool>>> verdicts;
+  std::map<uint64_t, std::promise<absl::StatusOr<std::optional<runtime::ErrorInfo>>>> acks;
   {
     std::lock_guard<std::mutex> lock(mu_);
     closed_ = true;
     invokes.swap(pending_invokes_);
     verdicts.swap(pending_verdicts_);
+    acks.swap(pending_acks_);
   }
   cv_.notify_all();
   for (auto& [id, p] : invokes) p.promise.set_value(status);
   for (auto& [id, p] : verdicts) p.set_value(status);
+  for (auto& [id, p] : acks) p.set_value(status);
 }
 
 void Session::RequestStop() {

@@ -18,10 +18,12 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include <grpcpp/grpcpp.h>
 
+#include "common/log.h"
 #include "config/server_options.h"
 #include "graph/plan.h"
 #include "runtime/client_link.h"
@@ -67,6 +69,8 @@ class Session final : public runtime::ClientLink {
   absl::StatusOr<bool> AskIgnore(runtime::ErrorStage stage, const runtime::ErrorInfo& error,
                                  const runtime::MessageMeta* meta,
                                  const std::string* raw_value) override;
+  absl::StatusOr<std::optional<runtime::ErrorInfo>> ReportProcessed(const std::string& topic, int32_t partition,
+                                                                     const std::vector<int64_t>& offsets) override;
 
  private:
   grpc::Status Register(const v1::Register& reg);
@@ -92,6 +96,8 @@ class Session final : public runtime::ClientLink {
   std::unique_ptr<runtime::PipelineRunner> runner_;
   std::unique_ptr<runtime::StateAccess> dry_state_;  // dry runs: in-memory state
   v1::AppConfig app_config_;
+  // AppConfig.loglevel: this session's threads log at this level (if set).
+  std::optional<common::LogLevel> log_level_;
   v1::SessionMode mode_ = v1::SESSION_MODE_RUN;
   std::string name_;
 
@@ -111,6 +117,8 @@ class Session final : public runtime::ClientLink {
   std::mutex mu_;
   std::map<uint64_t, PendingInvoke> pending_invokes_;                 // guarded by mu_
   std::map<uint64_t, std::promise<absl::StatusOr<bool>>> pending_verdicts_;  // guarded by mu_
+  std::map<uint64_t, std::promise<absl::StatusOr<std::optional<runtime::ErrorInfo>>>>
+      pending_acks_;  // MessagesProcessed awaiting ProcessedAck; guarded by mu_
   bool closed_ = false;                                               // guarded by mu_
   std::deque<v1::TestInput> test_inputs_;                             // guarded by mu_
   bool reader_done_ = false;                                          // guarded by mu_

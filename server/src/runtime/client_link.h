@@ -8,6 +8,8 @@
 
 #include <cstdint>
 #include <future>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -32,6 +34,13 @@ class ClientLink {
   // false (stop), as in the seed. Errors: UNAVAILABLE when the client is gone.
   virtual absl::StatusOr<bool> AskIgnore(ErrorStage stage, const ErrorInfo& error,
                                          const MessageMeta* meta, const std::string* raw_value) = 0;
+
+  // Reports the offsets of messages whose processing ended (the seed's
+  // on_message_processed), one partition per call, and blocks until the
+  // client acknowledges. Returns the error the client's callback raised, if
+  // any. Errors: UNAVAILABLE when the client is gone.
+  virtual absl::StatusOr<std::optional<ErrorInfo>> ReportProcessed(const std::string& topic, int32_t partition,
+                                                                   const std::vector<int64_t>& offsets) = 0;
 };
 
 }  // namespace sidestream::runtime

@@ -41,12 +41,20 @@ Executor::Executor(const graph::Plan* plan, ClientLink* client, OutputSink* sink
 std::optional<ErrorInfo> Executor::Process(std::vector<Record>& batch,
                                            std::vector<RecordFate>* fates_out) {
   slow_wait_reported_ = false;
+  const std::vector<graph::PlanNode>& nodes = plan_->nodes();
+  size_t first_node = 0;
+  if (const graph::Segment* deserializer = plan_->deserializer_segment()) {
+    if (auto err = RunDeserializer(*deserializer, batch)) return err;
+    first_node = 1;
+  }
   std::vector<RecordFate> fates(batch.size());
   std::vector<int> live(batch.size());
   for (size_t i = 0; i < batch.size(); ++i) live[i] = static_cast<int>(i);
   std::vector<std::optional<serde::Payload>> produce_keys(batch.size());
+  serialized_values_.assign(batch.size(), std::nullopt);
 
-  for (const graph::PlanNode& node : plan_->nodes()) {
+  for (size_t n = first_node; n < nodes.size(); ++n) {
+    const graph::PlanNode& node = nodes[n];
     if (live.empty()) break;
     std::optional<ErrorInfo> err;
     switch (node.kind) {
@@ -155,8 +163,17 @@ std::optional<ErrorInfo> Executor::RunSegment(const graph::Segment& segment,
     EnsurePayload(batch[idx]);
     records.push_back(&batch[idx]);
   }
+  // A to_topic's client serializers get the key to produce as the key.
+  auto swap_keys = [&] {
+    if (!segment.yields_serialized_value) return;
+    for (int idx : live) {
+      if (produce_keys[idx]) std::swap(batch[idx].key, *produce_keys[idx]);
+    }
+  };
+  swap_keys();
   PendingCalls pending = StartCalls(segment.id, records);
   absl::StatusOr<std::vector<RecordOutcome>> outcomes = FinishCalls(pending);
+  swap_keys();
   const std::string first_step = segment.ops.empty() ? "" : segment.ops.front().step_id;
   if (!outcomes.ok()) return ErrorInfo::FromStatus(outcomes.status(), first_step);
 
@@ -167,8 +184,12 @@ std::optional<ErrorInfo> Executor::RunSegment(const graph::Segment& segment,
     switch (o.kind) {
       case RecordOutcome::Kind::kValue:
         if (auto err = ApplyState(batch[idx], o, first_step)) return err;
-        SetPayload(batch[idx], std::move(o.value));
-        produce_keys[idx] = std::move(o.produce_key);
+        if (segment.yields_serialized_value) {
+          serialized_values_[idx] = std::move(o.value);  // the record's value passes on as it is
+        } else {
+          SetPayload(batch[idx], std::move(o.value));
+        }
+        if (segment.yields_key || segment.yields_serialized_key) produce_keys[idx] = std::move(o.produce_key);
         break;
       case RecordOutcome::Kind::kFiltered:
         if (auto err = ApplyState(batch[idx], o, first_step)) return err;
@@ -395,16 +416,22 @@ std::optional<ErrorInfo> Executor::RunToTopic(const graph::PlanNode& node,
   // The seed's Serializer.extra_headers (e.g. the Quix model key and codec):
   // the value serializer's headers go on every message produced here.
   std::vector<Header> headers;
-  for (auto& [hk, hv] : out.value_serializer->ExtraHeaders()) headers.push_back(Header{hk, hv});
+  for (const auto& [hk, hv] : out.headers) headers.push_back(Header{hk, hv});
+  using Bytes = absl::StatusOr<std::optional<std::string>>;
   for (int idx : live) {
     Record& r = batch[idx];
     EnsurePayload(r);
     const serde::Payload& key =
         node.key_from_segment && produce_keys[idx] ? *produce_keys[idx] : r.key;
     absl::Status status;
-    auto k = out.key_serializer->Serialize(key);
-    auto v = k.ok() ? out.value_serializer->Serialize(r.value)
-                    : absl::StatusOr<std::optional<std::string>>(std::nullopt);
+    // Client serializers already turned the key / value into bytes.
+    Bytes k = !node.key_serialized ? out.key_serializer->Serialize(key)
+              : produce_keys[idx]  ? SerializedBytes(*produce_keys[idx])
+                                   : Bytes(absl::InternalError("the client key serializer returned no key"));
+    Bytes v = !k.ok()                 ? Bytes(std::nullopt)
+              : !node.value_serialized ? out.value_serializer->Serialize(r.value)
+                                       : SerializedBytes(serialized_values_[idx].value_or(serde::Payload::Null()));
+    serialized_values_[idx].reset();
     if (!k.ok()) {
       status = absl::InvalidArgumentError(absl::StrCat("key: ", k.status().message()));
     } else if (!v.ok()) {

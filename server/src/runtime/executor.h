@@ -7,8 +7,8 @@
 #pragma once
 
 #include <chrono>
-#include <functional>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -60,6 +60,9 @@ class Executor {
   // Processes `batch` in order. On success every record has a fate in
   // `fates` (same order). On failure returns the error that stops the
   // pipeline; outputs of this batch may have been produced partly.
+  // When the plan runs client deserializers, `batch` is first replaced by the
+  // records they yield (several per message with split_values, none for an
+  // ignored or skipped message) and `fates` follow that new batch.
   std::optional<ErrorInfo> Process(std::vector<Record>& batch, std::vector<RecordFate>* fates);
 
   uint64_t invocations() const { return invocations_; }
@@ -80,6 +83,12 @@ class Executor {
   // Waits for the calls; outcomes in the order of `records` given to StartCalls.
   absl::StatusOr<std::vector<RecordOutcome>> FinishCalls(PendingCalls& pending);
 
+  // Runs the client deserializer segment over raw messages and replaces
+  // `batch` with the resulting records (executor_serde.cc).
+  std::optional<ErrorInfo> RunDeserializer(const graph::Segment& segment, std::vector<Record>& batch);
+  // The bytes of a client serializer's result: raw bytes, or nullopt for null.
+  // Errors: INVALID_ARGUMENT for any other payload (executor_serde.cc).
+  static absl::StatusOr<std::optional<std::string>> SerializedBytes(const serde::Payload& p);
   std::optional<ErrorInfo> RunSegment(const graph::Segment& segment, std::vector<Record>& batch,
                                       std::vector<int>& live, std::vector<RecordFate>& fates,
                                       std::vector<std::optional<serde::Payload>>& produce_keys);
@@ -111,6 +120,9 @@ class Executor {
   uint64_t filtered_ = 0;
   uint64_t skipped_ = 0;
   uint64_t native_evaluations_ = 0;
+  // Scratch of the current Process(): per record, the value bytes a client
+  // value serializer returned for the next to_topic.
+  std::vector<std::optional<serde::Payload>> serialized_values_;
   bool slow_wait_reported_ = false;  // on_slow_wait called in this Process()
 };
 

@@ -282,6 +282,9 @@ std::optional<ErrorInfo> PipelineRunner::ProcessBatch(std::vector<kafka::Consume
     counters_.native_evaluations.fetch_add(executor_->native_evaluations() - eval0,
                                            std::memory_order_relaxed);
     if (err) return err;
+    if (options_.report_processed) {
+      if (auto failure = ReportProcessed(records)) return failure;
+    }
   }
   for (const auto& [tp, next] : next_offsets) processed_[tp] = next;
   return std::nullopt;
@@ -345,6 +348,21 @@ std::optional<ErrorInfo> PipelineRunner::Checkpoint() {
   for (const auto& po : offsets) committed_[po.tp] = po.offset;
   counters_.commits.fetch_add(1, std::memory_order_relaxed);
   SS_LOG(kDebug, "checkpoint.committed").Kv("pipeline", options_.name).Kv("partitions", offsets.size());
+  return std::nullopt;
+}
+
+std::optional<ErrorInfo> PipelineRunner::ReportProcessed(const std::vector<Record>& records) {
+  // Records of a partition are in offset order; rows of one message are adjacent.
+  std::map<kafka::TopicPartition, std::vector<int64_t>> ended;
+  for (const Record& r : records) {
+    std::vector<int64_t>& offsets = ended[kafka::TopicPartition{r.meta.topic, r.meta.partition}];
+    if (offsets.empty() || offsets.back() != r.meta.offset) offsets.push_back(r.meta.offset);
+  }
+  for (const auto& [tp, offsets] : ended) {
+    absl::StatusOr<std::optional<ErrorInfo>> raised = client_->ReportProcessed(tp.topic, tp.partition, offsets);
+    if (!raised.ok()) return ErrorInfo::FromStatus(raised.status());
+    if (*raised) return std::move(**raised);
+  }
   return std::nullopt;
 }
 

@@ -43,6 +43,9 @@ struct PipelineOptions {
   std::chrono::milliseconds commit_interval{1000};
   // Whether checkpoints commit offsets (the seed's auto_commit_enable).
   bool commit_enabled = true;
+  // Report the messages whose processing ended to the client after each
+  // batch (ClientLink::ReportProcessed; the seed's on_message_processed).
+  bool report_processed = false;
   // Most messages per poll batch. Default: 1000.
   size_t max_batch = 1000;
   // Longest wait for the producer at a checkpoint. Default: 30 s.
@@ -140,6 +143,9 @@ class PipelineRunner final : public kafka::RebalanceListener,
   // Pause/resume fetching of every assigned partition while the client is
   // slow to answer (called by the executor's slow-wait hook / after a batch).
   void PauseFetching();
+  // Sends the offsets of the batch's messages (those still in `records`
+  // after processing) to the client; the error its callback raised, if any.
+  std::optional<ErrorInfo> ReportProcessed(const std::vector<Record>& records);
   void ResumeFetching();
 
   // Constant after construction.

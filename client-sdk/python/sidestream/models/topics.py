@@ -34,19 +34,20 @@ TopicCreationConfigs = Any
 
 
 class Topic:
-    """A Kafka topic and how its keys and values are (de)serialized by the sidecar.
+    """A Kafka topic and how its keys and values are (de)serialized.
 
     Args:
         name: topic name.
         value_deserializer: name ("json", "bytes", "string", "integer", "double")
-            or descriptor; None means json.
+            or instance (a built-in descriptor run by the sidecar, or a custom
+            subclass run by the client); None means json.
         key_deserializer: as above; None means bytes.
         value_serializer: as above; None means json.
         key_serializer: as above; None means bytes.
         creation_configs: Quix platform settings; accepted, not used.
 
     Raises:
-        NotSupportedError: a custom (de)serializer subclass with its own `__call__`.
+        NotSupportedError: an abstract (de)serializer base.
         UnknownSerializerError: an unknown serializer name.
     """
 

@@ -1,4 +1,5 @@
-"""Serializer descriptors naming the sidecar's formats (mirrors `quixstreams.models.serializers`).
+"""Serializers (mirrors `quixstreams.models.serializers`): descriptors naming the
+sidecar's formats, and the bases of custom (de)serializers run by the client.
 
 Example:
     >>> from sidestream.models.serializers import resolve_serializer
@@ -89,7 +90,8 @@ class UnknownSerializerError(SidestreamError, ValueError):
 
 
 def resolve_serializer(value: SerializerType) -> Serializer:
-    """A serializer name ("json", ...) or instance → a checked `Serializer` descriptor."""
+    """A serializer name ("json", ...) or instance → a checked `Serializer` (a
+    descriptor of a sidecar serializer, or a custom one run by the client)."""
     if isinstance(value, str):
         try:
             return SERIALIZERS[value]()
@@ -99,12 +101,14 @@ def resolve_serializer(value: SerializerType) -> Serializer:
             ) from None
     if not isinstance(value, Serializer):
         raise UnknownSerializerError(f"expected a serializer name or Serializer, got {value!r}")
-    value.spec()  # rejects custom subclasses now, not at registration
+    if not value.runs_in_client:
+        value.spec()  # rejects abstract bases now, not at registration
     return value
 
 
 def resolve_deserializer(value: DeserializerType) -> Deserializer:
-    """A deserializer name ("json", ...) or instance → a checked `Deserializer` descriptor."""
+    """A deserializer name ("json", ...) or instance → a checked `Deserializer` (a
+    descriptor of a sidecar deserializer, or a custom one run by the client)."""
     if isinstance(value, str):
         try:
             return DESERIALIZERS[value]()
@@ -114,5 +118,6 @@ def resolve_deserializer(value: DeserializerType) -> Deserializer:
             ) from None
     if not isinstance(value, Deserializer):
         raise UnknownSerializerError(f"expected a deserializer name or Deserializer, got {value!r}")
-    value.spec()
+    if not value.runs_in_client:
+        value.spec()
     return value

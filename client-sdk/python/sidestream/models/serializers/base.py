@@ -1,15 +1,21 @@
-"""Serializer descriptors (mirrors `quixstreams.models.serializers.base`).
+"""Serializer descriptors and custom (de)serializers (mirrors `quixstreams.models.serializers.base`).
 
-In sidestream, (de)serialization runs in the sidecar, so every SDK gets the same
-formats. A serializer object here only *names* a sidecar serializer and its
-options (the proto `SerdeSpec`). Subclasses with their own `__call__` would
-need Python code in the sidecar's hot path and are not supported yet:
-`Application.topic()` rejects them with a `NotSupportedError`.
+A built-in serializer object here only *names* a sidecar serializer and its
+options (the proto `SerdeSpec`): the sidecar runs it, so every SDK gets the
+same formats. A subclass with its own `__call__` is a *custom* (de)serializer
+(the seed's way to read or write any format): the sidecar moves the raw bytes
+and this SDK calls the object in the application process, batched like any
+callback (see docs/serializers.md for what that costs).
 
 Example:
     >>> from sidestream.models import StringDeserializer
     >>> StringDeserializer(codec="ascii").spec()
     ('string', {'codec': 'ascii'})
+    >>> class Csv(Deserializer):
+    ...     def __call__(self, value: bytes, ctx: SerializationContext):
+    ...         return value.decode().split(",")
+    >>> Csv().runs_in_client
+    True
 """
 
 from __future__ import annotations
@@ -39,16 +45,15 @@ class SerializationContext:
         self.headers = headers
 
 
-def _check_not_custom(obj: object, role: str) -> None:
-    """Rejects user subclasses that override `__call__` (they would run Python code)."""
+def _is_custom(obj: object) -> bool:
+    """Whether `obj`'s class (or a user base of it) defines `__call__`: a custom
+    (de)serializer that runs in the client."""
     for cls in type(obj).__mro__:
         if cls.__module__.startswith(_BUILTIN_MODULE_PREFIX):
-            return
+            return False
         if "__call__" in vars(cls):
-            raise NotSupportedError(
-                f"custom {role} {type(obj).__name__} is not supported yet: serialization runs "
-                f"in the sidecar, which offers {_SUPPORTED}; pass one of those names or classes"
-            )
+            return True
+    return False
 
 
 class _SidecarSerde(abc.ABC):  # noqa: B024 - only subclasses name a serializer
@@ -61,13 +66,21 @@ class _SidecarSerde(abc.ABC):  # noqa: B024 - only subclasses name a serializer
     def _options(self) -> dict[str, str]:
         return {}
 
+    @property
+    def runs_in_client(self) -> bool:
+        """True for a custom subclass with its own `__call__`: the SDK calls it,
+        the sidecar only moves bytes."""
+        return _is_custom(self)
+
     def spec(self) -> SerdeSpecTuple:
         """The sidecar serializer this object names: (name, options).
 
         Raises:
-            NotSupportedError: for custom subclasses that can't run in the sidecar.
+            NotSupportedError: a custom subclass (it names no sidecar serializer;
+                see `runs_in_client`), or an abstract base.
         """
-        _check_not_custom(self, self._role)
+        if self.runs_in_client:
+            raise NotSupportedError(f"{type(self).__qualname__} is a custom {self._role}: it runs in the client")
         if not self.sidecar_name:
             raise NotSupportedError(f"{type(self).__qualname__} names no sidecar {self._role}; use one of {_SUPPORTED}")
         return self.sidecar_name, self._options()
@@ -78,22 +91,41 @@ class _SidecarSerde(abc.ABC):  # noqa: B024 - only subclasses name a serializer
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
+        if self.runs_in_client:
+            return self is other
         return self.spec() == other.spec()  # type: ignore[attr-defined]
 
     def __hash__(self) -> int:
+        if self.runs_in_client:
+            return id(self)
         name, options = self.spec()
         return hash((name, tuple(sorted(options.items()))))
 
     def __repr__(self) -> str:
+        if self.runs_in_client:
+            return f"<custom {self._role} {type(self).__qualname__}>"
         return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in self._options().items())})"
 
 
 class Deserializer(_SidecarSerde):
-    """Base of deserializers: Kafka bytes → a value, in the sidecar.
+    """Base of deserializers: Kafka bytes → a value.
+
+    Built-in subclasses name a sidecar deserializer. A custom subclass defines
+    `__call__(self, value: bytes, ctx: SerializationContext)` and runs in the
+    client (the seed's contract): it returns the value, or with `split_values`
+    a list of values (one record each); raising `IgnoreMessage` drops the
+    message; any other exception is a consumer error (`on_consumer_error`).
+    It is not called for a null key or value, which stays None.
 
     Args:
         column_name: if given, the deserialized value is wrapped into a dict
-            `{column_name: value}`.
+            `{column_name: value}` (custom subclasses: via `self._to_dict`).
+
+    Example:
+        >>> class Csv(Deserializer):
+        ...     def __call__(self, value, ctx):
+        ...         return self._to_dict(value.decode().split(","))
+        >>> topic = app.topic("lines", value_deserializer=Csv(column_name="fields"))
     """
 
     _role = "deserializer"
@@ -109,9 +141,29 @@ class Deserializer(_SidecarSerde):
     def _options(self) -> dict[str, str]:
         return {} if self.column_name is None else {"column_name": self.column_name}
 
+    def _to_dict(self, value: Any) -> Any:
+        """`{column_name: value}` when a column name was given, else `value` (seed helper)."""
+        column_name = getattr(self, "column_name", None)
+        return {column_name: value} if column_name else value
+
 
 class Serializer(_SidecarSerde):
-    """Base of serializers: a value → Kafka bytes, in the sidecar."""
+    """Base of serializers: a value → Kafka bytes.
+
+    Built-in subclasses name a sidecar serializer. A custom subclass defines
+    `__call__(self, value, ctx: SerializationContext) -> bytes` and runs in the
+    client just before `to_topic` produces; it must return bytes (or None for
+    a null field), else the produce fails with a `SerializationError` offered
+    to `on_producer_error`. It is not called for a None key or value. Its
+    `extra_headers` are read once, when the pipeline is built, and added to
+    every message it serializes.
+
+    Example:
+        >>> class Pipe(Serializer):
+        ...     def __call__(self, value, ctx):
+        ...         return "|".join(map(str, value)).encode()
+        >>> out = app.topic("out", value_serializer=Pipe())
+    """
 
     _role = "serializer"
 

@@ -8,14 +8,14 @@ __all__ = ["SerializationError", "IgnoreMessage"]
 
 
 class SerializationError(SidestreamError):
-    """A value could not be (de)serialized."""
+    """A value could not be (de)serialized (e.g. a custom serializer returned
+    something other than bytes)."""
 
 
 class IgnoreMessage(SidestreamError):
-    """Seed API: raised by a custom deserializer to skip a message.
+    """Seed API: raised by a custom deserializer's `__call__` to skip a message.
 
-    In sidestream the sidecar deserializes; its "quix" deserializer skips Quix
-    protocol messages (StreamProperties, ...) the way the seed does with this
-    exception. Custom deserializers do not run yet, so Python code never raises
-    it; it exists for import compatibility.
+    The message is dropped without an error (its offset is still committed).
+    The sidecar's "quix" deserializer skips Quix protocol messages
+    (StreamProperties, ...) the same way.
     """

@@ -1,3 +1,4 @@
+from sidestream._rpc.sidestream.v1 import common_pb2 as _common_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
@@ -7,7 +8,7 @@ from typing import ClassVar as _ClassVar, Iterable as _Iterable, Mapping as _Map
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class SerdeSpec(_message.Message):
-    __slots__ = ("name", "options")
+    __slots__ = ("name", "options", "client_function", "split_values", "extra_headers")
     class OptionsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -17,9 +18,15 @@ class SerdeSpec(_message.Message):
         def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
     NAME_FIELD_NUMBER: _ClassVar[int]
     OPTIONS_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_FUNCTION_FIELD_NUMBER: _ClassVar[int]
+    SPLIT_VALUES_FIELD_NUMBER: _ClassVar[int]
+    EXTRA_HEADERS_FIELD_NUMBER: _ClassVar[int]
     name: str
     options: _containers.ScalarMap[str, str]
-    def __init__(self, name: _Optional[str] = ..., options: _Optional[_Mapping[str, str]] = ...) -> None: ...
+    client_function: FunctionRef
+    split_values: bool
+    extra_headers: _containers.RepeatedCompositeFieldContainer[_common_pb2.Header]
+    def __init__(self, name: _Optional[str] = ..., options: _Optional[_Mapping[str, str]] = ..., client_function: _Optional[_Union[FunctionRef, _Mapping]] = ..., split_values: bool = ..., extra_headers: _Optional[_Iterable[_Union[_common_pb2.Header, _Mapping]]] = ...) -> None: ...
 
 class TopicSpec(_message.Message):
     __slots__ = ("name", "value_deserializer", "key_deserializer", "value_serializer", "key_serializer")
@@ -272,11 +279,19 @@ class SegmentOp(_message.Message):
         UPDATE: _ClassVar[SegmentOp.Kind]
         FILTER: _ClassVar[SegmentOp.Kind]
         TO_TOPIC_KEY: _ClassVar[SegmentOp.Kind]
+        DESERIALIZE_KEY: _ClassVar[SegmentOp.Kind]
+        DESERIALIZE_VALUE: _ClassVar[SegmentOp.Kind]
+        SERIALIZE_KEY: _ClassVar[SegmentOp.Kind]
+        SERIALIZE_VALUE: _ClassVar[SegmentOp.Kind]
     KIND_UNSPECIFIED: SegmentOp.Kind
     APPLY: SegmentOp.Kind
     UPDATE: SegmentOp.Kind
     FILTER: SegmentOp.Kind
     TO_TOPIC_KEY: SegmentOp.Kind
+    DESERIALIZE_KEY: SegmentOp.Kind
+    DESERIALIZE_VALUE: SegmentOp.Kind
+    SERIALIZE_KEY: SegmentOp.Kind
+    SERIALIZE_VALUE: SegmentOp.Kind
     KIND_FIELD_NUMBER: _ClassVar[int]
     FUNCTION_FIELD_NUMBER: _ClassVar[int]
     STEP_ID_FIELD_NUMBER: _ClassVar[int]

@@ -44,7 +44,7 @@ ERROR_STAGE_PROCESSING: ErrorStage
 ERROR_STAGE_PRODUCER: ErrorStage
 
 class AppConfig(_message.Message):
-    __slots__ = ("broker_address", "consumer_group", "auto_offset_reset", "auto_commit_enable", "assignment_strategy", "partitioner", "consumer_extra_config", "producer_extra_config", "state_dir", "consumer_poll_timeout", "producer_poll_timeout", "loglevel", "commit_interval", "has_on_consumer_error", "has_on_producer_error", "has_on_processing_error", "rocksdb_options", "state_open_max_retries", "state_open_retry_backoff")
+    __slots__ = ("broker_address", "consumer_group", "auto_offset_reset", "auto_commit_enable", "assignment_strategy", "partitioner", "consumer_extra_config", "producer_extra_config", "state_dir", "consumer_poll_timeout", "producer_poll_timeout", "loglevel", "commit_interval", "has_on_consumer_error", "has_on_producer_error", "has_on_processing_error", "rocksdb_options", "state_open_max_retries", "state_open_retry_backoff", "report_processed")
     class ConsumerExtraConfigEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -78,6 +78,7 @@ class AppConfig(_message.Message):
     ROCKSDB_OPTIONS_FIELD_NUMBER: _ClassVar[int]
     STATE_OPEN_MAX_RETRIES_FIELD_NUMBER: _ClassVar[int]
     STATE_OPEN_RETRY_BACKOFF_FIELD_NUMBER: _ClassVar[int]
+    REPORT_PROCESSED_FIELD_NUMBER: _ClassVar[int]
     broker_address: str
     consumer_group: str
     auto_offset_reset: str
@@ -97,7 +98,8 @@ class AppConfig(_message.Message):
     rocksdb_options: RocksDBOptions
     state_open_max_retries: int
     state_open_retry_backoff: float
-    def __init__(self, broker_address: _Optional[str] = ..., consumer_group: _Optional[str] = ..., auto_offset_reset: _Optional[str] = ..., auto_commit_enable: bool = ..., assignment_strategy: _Optional[str] = ..., partitioner: _Optional[str] = ..., consumer_extra_config: _Optional[_Mapping[str, str]] = ..., producer_extra_config: _Optional[_Mapping[str, str]] = ..., state_dir: _Optional[str] = ..., consumer_poll_timeout: _Optional[float] = ..., producer_poll_timeout: _Optional[float] = ..., loglevel: _Optional[str] = ..., commit_interval: _Optional[float] = ..., has_on_consumer_error: bool = ..., has_on_producer_error: bool = ..., has_on_processing_error: bool = ..., rocksdb_options: _Optional[_Union[RocksDBOptions, _Mapping]] = ..., state_open_max_retries: _Optional[int] = ..., state_open_retry_backoff: _Optional[float] = ...) -> None: ...
+    report_processed: bool
+    def __init__(self, broker_address: _Optional[str] = ..., consumer_group: _Optional[str] = ..., auto_offset_reset: _Optional[str] = ..., auto_commit_enable: bool = ..., assignment_strategy: _Optional[str] = ..., partitioner: _Optional[str] = ..., consumer_extra_config: _Optional[_Mapping[str, str]] = ..., producer_extra_config: _Optional[_Mapping[str, str]] = ..., state_dir: _Optional[str] = ..., consumer_poll_timeout: _Optional[float] = ..., producer_poll_timeout: _Optional[float] = ..., loglevel: _Optional[str] = ..., commit_interval: _Optional[float] = ..., has_on_consumer_error: bool = ..., has_on_producer_error: bool = ..., has_on_processing_error: bool = ..., rocksdb_options: _Optional[_Union[RocksDBOptions, _Mapping]] = ..., state_open_max_retries: _Optional[int] = ..., state_open_retry_backoff: _Optional[float] = ..., report_processed: bool = ...) -> None: ...
 
 class RocksDBOptions(_message.Message):
     __slots__ = ("write_buffer_size", "target_file_size_base", "block_cache_size", "extra")
@@ -328,6 +330,26 @@ class ErrorVerdict(_message.Message):
     ignore: bool
     def __init__(self, request_id: _Optional[int] = ..., ignore: bool = ...) -> None: ...
 
+class MessagesProcessed(_message.Message):
+    __slots__ = ("request_id", "topic", "partition", "offsets")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    TOPIC_FIELD_NUMBER: _ClassVar[int]
+    PARTITION_FIELD_NUMBER: _ClassVar[int]
+    OFFSETS_FIELD_NUMBER: _ClassVar[int]
+    request_id: int
+    topic: str
+    partition: int
+    offsets: _containers.RepeatedScalarFieldContainer[int]
+    def __init__(self, request_id: _Optional[int] = ..., topic: _Optional[str] = ..., partition: _Optional[int] = ..., offsets: _Optional[_Iterable[int]] = ...) -> None: ...
+
+class ProcessedAck(_message.Message):
+    __slots__ = ("request_id", "error")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    request_id: int
+    error: _common_pb2.Error
+    def __init__(self, request_id: _Optional[int] = ..., error: _Optional[_Union[_common_pb2.Error, _Mapping]] = ...) -> None: ...
+
 class StopRequest(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
@@ -397,33 +419,37 @@ class TestOutput(_message.Message):
     def __init__(self, request_id: _Optional[int] = ..., value: _Optional[_Union[_common_pb2.Payload, _Mapping]] = ..., filtered: bool = ..., error: _Optional[_Union[_common_pb2.Error, _Mapping]] = ..., produced: _Optional[_Iterable[_Union[ProducedMessage, _Mapping]]] = ...) -> None: ...
 
 class ClientMessage(_message.Message):
-    __slots__ = ("register", "invoke_result", "error_verdict", "stop", "test_input", "state_read")
+    __slots__ = ("register", "invoke_result", "error_verdict", "stop", "test_input", "state_read", "processed_ack")
     REGISTER_FIELD_NUMBER: _ClassVar[int]
     INVOKE_RESULT_FIELD_NUMBER: _ClassVar[int]
     ERROR_VERDICT_FIELD_NUMBER: _ClassVar[int]
     STOP_FIELD_NUMBER: _ClassVar[int]
     TEST_INPUT_FIELD_NUMBER: _ClassVar[int]
     STATE_READ_FIELD_NUMBER: _ClassVar[int]
+    PROCESSED_ACK_FIELD_NUMBER: _ClassVar[int]
     register: Register
     invoke_result: InvokeResult
     error_verdict: ErrorVerdict
     stop: StopRequest
     test_input: TestInput
     state_read: StateRead
-    def __init__(self, register: _Optional[_Union[Register, _Mapping]] = ..., invoke_result: _Optional[_Union[InvokeResult, _Mapping]] = ..., error_verdict: _Optional[_Union[ErrorVerdict, _Mapping]] = ..., stop: _Optional[_Union[StopRequest, _Mapping]] = ..., test_input: _Optional[_Union[TestInput, _Mapping]] = ..., state_read: _Optional[_Union[StateRead, _Mapping]] = ...) -> None: ...
+    processed_ack: ProcessedAck
+    def __init__(self, register: _Optional[_Union[Register, _Mapping]] = ..., invoke_result: _Optional[_Union[InvokeResult, _Mapping]] = ..., error_verdict: _Optional[_Union[ErrorVerdict, _Mapping]] = ..., stop: _Optional[_Union[StopRequest, _Mapping]] = ..., test_input: _Optional[_Union[TestInput, _Mapping]] = ..., state_read: _Optional[_Union[StateRead, _Mapping]] = ..., processed_ack: _Optional[_Union[ProcessedAck, _Mapping]] = ...) -> None: ...
 
 class ServerMessage(_message.Message):
-    __slots__ = ("registered", "invoke", "error_report", "stopped", "test_output", "state_read_result")
+    __slots__ = ("registered", "invoke", "error_report", "stopped", "test_output", "state_read_result", "messages_processed")
     REGISTERED_FIELD_NUMBER: _ClassVar[int]
     INVOKE_FIELD_NUMBER: _ClassVar[int]
     ERROR_REPORT_FIELD_NUMBER: _ClassVar[int]
     STOPPED_FIELD_NUMBER: _ClassVar[int]
     TEST_OUTPUT_FIELD_NUMBER: _ClassVar[int]
     STATE_READ_RESULT_FIELD_NUMBER: _ClassVar[int]
+    MESSAGES_PROCESSED_FIELD_NUMBER: _ClassVar[int]
     registered: Registered
     invoke: InvokeBatch
     error_report: ErrorReport
     stopped: Stopped
     test_output: TestOutput
     state_read_result: StateReadResult
-    def __init__(self, registered: _Optional[_Union[Registered, _Mapping]] = ..., invoke: _Optional[_Union[InvokeBatch, _Mapping]] = ..., error_report: _Optional[_Union[ErrorReport, _Mapping]] = ..., stopped: _Optional[_Union[Stopped, _Mapping]] = ..., test_output: _Optional[_Union[TestOutput, _Mapping]] = ..., state_read_result: _Optional[_Union[StateReadResult, _Mapping]] = ...) -> None: ...
+    messages_processed: MessagesProcessed
+    def __init__(self, registered: _Optional[_Union[Registered, _Mapping]] = ..., invoke: _Optional[_Union[InvokeBatch, _Mapping]] = ..., error_report: _Optional[_Union[ErrorReport, _Mapping]] = ..., stopped: _Optional[_Union[Stopped, _Mapping]] = ..., test_output: _Optional[_Union[TestOutput, _Mapping]] = ..., state_read_result: _Optional[_Union[StateReadResult, _Mapping]] = ..., messages_processed: _Optional[_Union[MessagesProcessed, _Mapping]] = ...) -> None: ...
