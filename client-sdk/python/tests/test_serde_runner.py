@@ -1,11 +1,14 @@
 """Custom (de)serializers on the client side: the proto they register and the
-DESERIALIZE / SERIALIZE ops of the segment runner (no gRPC)."""
+DESERIALIZE / SERIALIZE ops of the segment runner (no gRPC).
+
+The runner tests run with both the per-record and the packed layout (packed
+answers read back with `fixtures.from_packed`): serde ops must behave the same."""
 
 import logging
 
 import pytest
 
-from fixtures import Kind, batch, plan, record, results_summary
+from fixtures import Kind, batch, from_packed, plan, record, results_summary, to_packed
 from sidestream import Application
 from sidestream._graph import ClientSerde, build_pipeline
 from sidestream._reports import ReportedMessage
@@ -59,9 +62,30 @@ class Upper(Serializer):
         return value.upper()  # str, not bytes: a mistake the SDK reports
 
 
+@pytest.fixture(params=["records", "packed"])
+def layout(request):
+    return request.param
+
+
+@pytest.fixture(autouse=True)
+def _layout(layout):
+    global LAYOUT
+    LAYOUT = layout
+    yield
+    LAYOUT = "records"
+
+
+LAYOUT = "records"
+
+
 def run(ops, funcs, records, **kwargs):
     runner = SegmentRunner(plan(ops), funcs, **kwargs)
-    return runner, results_summary(runner.run(batch(records)))
+    b = batch(records)
+    if LAYOUT == "packed":
+        b = to_packed(b)
+    result = runner.run(b)
+    assert result.HasField("packed") == (LAYOUT == "packed")
+    return runner, results_summary(from_packed(result))
 
 
 def test_deserializer_splits_ignores_and_keeps_null():
