@@ -27,6 +27,9 @@ Repetitions alternate the contenders (rep 1: all in order, rep 2: all in order, 
 Latency (separate runs, --skip-latency to skip): for each rate (1k and 10k msgs/s) and each
 latency contender, a fresh input/output topic pair and a fresh contender; bench/compare/latency_probe
 produces at the fixed rate and consumes the output: latency = receive − send on one clock.
+--latency-reps repetitions (3; 1 when --count < 1,000,000), the contenders' order reversed every
+other repetition so that a change of the machine's load does not favour the ones run last; the
+tables show the median of each percentile over the repetitions and the p99's min–max.
 
 Prints the tables and ratios; appends a dated block to bench/RESULTS.md and writes bench/compare.png
 unless --no-results (then the chart goes to the work dir). Raw results: <work>/results.json.
@@ -373,11 +376,11 @@ def throughput_run(c: Contender, rep: int, args, inp: str, exp: Expected, stamp:
 # ---------------------------------------------------------------- latency
 
 
-def latency_run(c: Contender, rate: int, args, stamp: str) -> dict:
-    tag = f"lat{rate}-{c.key}"
+def latency_run(c: Contender, rate: int, args, stamp: str, rep: int) -> dict:
+    tag = f"lat{rate}-{c.key}-r{rep}"
     inp, out, group = f"cmp-lat-in-{tag}-{stamp}", f"cmp-lat-out-{tag}-{stamp}", f"cmp-{tag}-{stamp}"
     benchlib.create_topics(args.broker, [inp, out], args.partitions)
-    result: dict = {"contender": c.key, "rate": rate}
+    result: dict = {"contender": c.key, "rate": rate, "rep": rep}
     running = launch(c, args, inp, out, group, tag, 10**12)
     try:
         probe = subprocess.run([os.path.join(args.bin_dir, "bench", "latency_probe"), "--broker", args.broker,
@@ -564,6 +567,27 @@ def ratio_lines(summ: dict, results: list[RunResult], latency: list[dict]) -> tu
     return lines, ratios
 
 
+def latency_medians(latency: list[dict]) -> list[dict]:
+    """One entry per (contender, rate): the median of each percentile over its successful runs, the p99's
+    min and max, missing/measured summed; {"error": ...} when no run succeeded."""
+    out = []
+    for key, rate in dict.fromkeys((x["contender"], x["rate"]) for x in latency):
+        runs = [x for x in latency if x["contender"] == key and x["rate"] == rate]
+        good = [x for x in runs if "error" not in x and x.get("p99_ms") is not None]
+        m: dict = {"contender": key, "rate": rate, "runs": len(runs), "ok": len(good)}
+        if not good:
+            m["error"] = runs[-1].get("error", "no percentiles")
+        else:
+            for q in ("p50_ms", "p99_ms", "p999_ms"):
+                m[q] = statistics.median(x[q] for x in good)
+            m["p99_min_ms"] = min(x["p99_ms"] for x in good)
+            m["p99_max_ms"] = max(x["p99_ms"] for x in good)
+            m["missing"] = sum(x["missing"] for x in good)
+            m["measured"] = sum(x["measured"] for x in good)
+        out.append(m)
+    return out
+
+
 def latency_table(contenders: list[Contender], latency: list[dict], rates: list[int]) -> str:
     head = "| contender |"
     sep = "|---|"
@@ -584,6 +608,8 @@ def latency_table(contenders: list[Contender], latency: list[dict], rates: list[
                 row += f" FAILED{': ' + x['error'][:80] if x and 'error' in x else ''} | |"
                 continue
             row += f" {x['p50_ms']:.2f} / {x['p99_ms']:.2f} / {x['p999_ms']:.2f} |"
+            if x.get("ok", 1) > 1:
+                row = row[:-1] + f"(p99 {x['p99_min_ms']:.2f}–{x['p99_max_ms']:.2f}) |"
             if c.key != "raw" and raw and raw.get("p99_ms") is not None:
                 row += f" {x['p99_ms'] - raw['p99_ms']:+.2f} |"
             else:
@@ -657,7 +683,8 @@ bash bench/run_compare.sh --skip-latency --profile
 - checks (a failed run is flagged and left out of the medians): raw: N outputs; apply/native/loop: exactly
   the inputs with x > 0 as `{{"x", "z"}}` with z == x + y (order-free fingerprint of the (x, z) multiset);
   stateful: one output per input, every key's highest count == N / 10,000;
-- latency (separate runs per rate and contender, fresh topics and contender): `bench/compare/latency_probe`
+- latency (separate runs per rate and contender, fresh topics and contender, 3 repetitions with the order
+  reversed every other one; medians and the p99's min–max): `bench/compare/latency_probe`
   produces ~200 B messages with x > 0 at a fixed rate (linger.ms=1) after pinging until the pipeline answers,
   discards a warm-up, then measures for 20 s; latency = the probe's receive time of the output − its send
   time of the input (one steady clock), so both broker hops and the probe's consumer are the same for all.
@@ -688,6 +715,7 @@ def main() -> int:
     ap.add_argument("--latency-duration", type=float, default=None,
                     help="measured seconds per latency run (default 20; 5 when --count < 1,000,000)")
     ap.add_argument("--latency-warmup", type=float, default=None, help="default 5 (2 when --count < 1,000,000)")
+    ap.add_argument("--latency-reps", type=int, default=None, help="default 3 (1 when --count < 1,000,000)")
     ap.add_argument("--profile", action="store_true", help="afterwards, py-spy one run of each Python client")
     ap.add_argument("--keep-topics", action="store_true", help="keep output topics (default: deleted after checks)")
     ap.add_argument("--no-results", action="store_true", help="neither RESULTS.md nor bench/compare.png")
@@ -697,6 +725,8 @@ def main() -> int:
         args.latency_duration = 5.0 if small else 20.0
     if args.latency_warmup is None:
         args.latency_warmup = 2.0 if small else 5.0
+    if args.latency_reps is None:
+        args.latency_reps = 1 if small else 3
     if args.count % args.keys or args.keys % args.partitions:
         ap.error("--count must be a multiple of --keys and --keys of --partitions (exact per-key counts)")
     os.makedirs(args.work, exist_ok=True)
@@ -731,18 +761,20 @@ def main() -> int:
             cpu = f"{r.cpu_s:.2f}" if r.cpu_s is not None else "?"
             log(f"  {c.key}: {'OK' if r.ok else 'FAILED'} {rate}, wall {r.wall_s or 0:.2f}s, CPU {cpu}s; "
                 f"{r.check}{' ERROR ' + r.error if r.error else ''}")
-    latency: list[dict] = []
+    latency_runs: list[dict] = []
     if not args.skip_latency:
-        for rate in rates:
-            for c in contenders:
-                if not c.latency:
-                    continue
-                log(f"latency {rate} msgs/s: {c.key}")
-                x = latency_run(c, rate, args, stamp)
-                latency.append(x)
-                log(f"  {c.key}: " + (x["error"] if "error" in x else
-                                      f"p50 {x['p50_ms']} p99 {x['p99_ms']} p99.9 {x['p999_ms']} ms, "
-                                      f"missing {x['missing']}/{x['measured']}"))
+        lat_contenders = [c for c in contenders if c.latency]
+        for rep in range(1, args.latency_reps + 1):
+            for rate in rates:
+                for c in (lat_contenders if rep % 2 else lat_contenders[::-1]):
+                    log(f"latency rep {rep}/{args.latency_reps}, {rate} msgs/s: {c.key} "
+                        f"(load {benchlib.load_average()})")
+                    x = latency_run(c, rate, args, stamp, rep)
+                    latency_runs.append(x)
+                    log(f"  {c.key}: " + (x["error"] if "error" in x else
+                                          f"p50 {x['p50_ms']} p99 {x['p99_ms']} p99.9 {x['p999_ms']} ms, "
+                                          f"missing {x['missing']}/{x['measured']}"))
+    latency = latency_medians(latency_runs)
     profiles = []
     if args.profile:
         for c in contenders:
@@ -765,7 +797,8 @@ def main() -> int:
     block += throughput_table(contenders, summ, results) + "\n"
     if latency:
         block += (f"\nEnd-to-end latency at a fixed rate ({args.latency_warmup:g} s warm-up, "
-                  f"{args.latency_duration:g} s measured, one run each):\n\n"
+                  f"{args.latency_duration:g} s measured; median of {args.latency_reps} run(s) each, "
+                  f"contenders' order reversed every other repetition):\n\n"
                   + latency_table(contenders, latency, rates) + "\n")
     block += "\nRatios (of the medians):\n\n" + "\n".join(ratios) + "\n"
     failed = [r for r in results if not r.ok]
@@ -779,7 +812,8 @@ def main() -> int:
 
     with open(os.path.join(args.work, "results.json"), "w") as f:
         json.dump({"args": vars(args), "filled": filled, "expected": asdict(exp), "runs": [asdict(r) for r in results],
-                   "latency": latency, "ratios": ratio_values, "profiles": profiles}, f, indent=1, default=str)
+                   "latency": latency, "latency_runs": latency_runs, "ratios": ratio_values, "profiles": profiles},
+                  f, indent=1, default=str)
     import chart
 
     png = os.path.join(args.work, "compare.png") if args.no_results else os.path.join(BENCH, "compare.png")
@@ -792,7 +826,7 @@ def main() -> int:
     if not args.no_results:
         write_results(block, INTRO)
         log("appended to bench/RESULTS.md")
-    return 0 if not failed and all("error" not in x for x in latency) else 1
+    return 0 if not failed and all("error" not in x for x in latency_runs) else 1
 
 
 if __name__ == "__main__":
