@@ -1,5 +1,7 @@
 // fill_input — writes the benchmark input fast: --count JSON messages of about
-// 200 bytes, round-robin over the partitions of --topic, keys "k<i>".
+// 200 bytes, round-robin over the partitions of --topic, keys "k<i>"; with
+// --keys K, keys "k<i % K>" and message i goes to partition (i % K) % partitions,
+// so every key lives in one partition (what a per-key state needs).
 //   {"id": i, "x": <int in [-1000, 1000), x > 0 for ~half>, "y": <float>,
 //    "name": "...", "city": "...", "pad": "..."}
 // Deterministic (--seed); prints JSON with the count of x > 0 and byte totals.
@@ -21,6 +23,7 @@ int main(int argc, char** argv) {
   std::string broker = "127.0.0.1:9092", topic;
   long long count = 0;
   int partitions = 4;
+  long long keys = 0;  // 0: every message its own key
   unsigned seed = 42;
   bench::g_tool = "fill_input";
   bench::ParseFlags(argc, argv,
@@ -28,8 +31,11 @@ int main(int argc, char** argv) {
                      {"--topic", [&](const std::string& v) { topic = v; }},
                      {"--count", [&](const std::string& v) { count = std::atoll(v.c_str()); }},
                      {"--partitions", [&](const std::string& v) { partitions = std::atoi(v.c_str()); }},
+                     {"--keys", [&](const std::string& v) { keys = std::atoll(v.c_str()); }},
                      {"--seed", [&](const std::string& v) { seed = static_cast<unsigned>(std::atoi(v.c_str())); }}});
-  if (topic.empty() || count <= 0) Die("usage: fill_input --broker B --topic T --count N");
+  if (topic.empty() || count <= 0 || keys < 0) {
+    Die("usage: fill_input --broker B --topic T --count N [--partitions 4] [--keys K] [--seed 42]");
+  }
   auto t0 = std::chrono::steady_clock::now();
   std::unique_ptr<RdKafka::Conf> pc(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
   Set(pc.get(), "bootstrap.servers", broker);
@@ -60,10 +66,11 @@ int main(int argc, char** argv) {
                           "{\"id\": %lld, \"x\": %d, \"y\": %.3f, \"name\": \"%s\", \"city\": \"%s\", "
                           "\"active\": %s, \"pad\": \"%s\"}",
                           i, x, y, kNames[i % 8], kCities[i % 6], (i % 3) ? "true" : "false", pad);
-    std::string key = "k" + std::to_string(i);
+    const long long key_no = keys > 0 ? i % keys : i;
+    std::string key = "k" + std::to_string(key_no);
     bytes += n;
     for (;;) {
-      RdKafka::ErrorCode e = producer->produce(topic, static_cast<int32_t>(i % partitions),
+      RdKafka::ErrorCode e = producer->produce(topic, static_cast<int32_t>(key_no % partitions),
                                                RdKafka::Producer::RK_MSG_COPY, buf, n, key.data(),
                                                key.size(), 0, nullptr, nullptr);
       if (e == RdKafka::ERR_NO_ERROR) break;
@@ -77,8 +84,8 @@ int main(int argc, char** argv) {
   }
   if (producer->flush(120000) != RdKafka::ERR_NO_ERROR) Die("flush timed out");
   double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  std::printf("{\"count\": %lld, \"x_positive\": %lld, \"value_bytes\": %lld, \"avg_value_bytes\": %.1f, "
-              "\"elapsed_s\": %.3f}\n",
-              count, positives, bytes, static_cast<double>(bytes) / count, s);
+  std::printf("{\"count\": %lld, \"keys\": %lld, \"x_positive\": %lld, \"value_bytes\": %lld, "
+              "\"avg_value_bytes\": %.1f, \"elapsed_s\": %.3f}\n",
+              count, keys > 0 ? keys : count, positives, bytes, static_cast<double>(bytes) / count, s);
   return 0;
 }

@@ -29,6 +29,9 @@ from typing import Any
 
 from confluent_kafka import Consumer, TopicPartition
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchlib import proc_status_kb
+
 
 class Monitor:
     """Watches a group's committed offsets and an output topic's end offsets.
@@ -85,22 +88,6 @@ class Monitor:
 
     def close(self) -> None:
         self._c.close()
-
-
-def proc_status_kb(pid: int | str, field: str) -> int:
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    return 0
-
-
-def proc_cpu_s(pid: int | str) -> float:
-    """utime + stime of a process (all its threads), from /proc/<pid>/stat."""
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    tick = os.sysconf("SC_CLK_TCK")
-    return (int(fields[11]) + int(fields[12])) / tick  # fields 14, 15 of stat(5)
 
 
 def build_dataframe(app: Any, input_topic: str, output_topic: str) -> tuple[Any, str]:
@@ -173,7 +160,7 @@ def main() -> int:
         try:
             import dataclasses
             stats = dataclasses.asdict(stats) if dataclasses.is_dataclass(stats) else repr(stats)
-        except Exception:  # noqa: BLE001
+        except Exception:
             stats = repr(stats)
     print(json.dumps({
         "graph": how,

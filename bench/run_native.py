@@ -18,67 +18,32 @@ import datetime
 import json
 import math
 import os
-import platform
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
 
 from confluent_kafka import Consumer, TopicPartition
-from confluent_kafka.admin import AdminClient, NewTopic
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
-from native_pipeline import Monitor, proc_cpu_s, proc_status_kb  # noqa: E402
+from benchlib import (  # noqa: E402
+    create_topics,
+    free_port,
+    git_commit,
+    log,
+    machine,
+    mb,
+    proc_cpu_s,
+    proc_status_kb,
+    wait_port,
+    wait_rusage,
+)
+from native_pipeline import Monitor  # noqa: E402
 
 PY = os.path.join(REPO, ".venv", "bin", "python")
-
-
-def log(msg: str) -> None:
-    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_port(port: int, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"nothing listens on 127.0.0.1:{port} after {timeout}s")
-
-
-def wait_rusage(proc: subprocess.Popen) -> tuple[int, float, int]:
-    """Reap `proc` with wait4: (exit code, CPU seconds, peak RSS kB)."""
-    _, status, ru = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return proc.returncode, ru.ru_utime + ru.ru_stime, ru.ru_maxrss
-
-
-def create_topics(broker: str, names: list[str], partitions: int) -> None:
-    admin = AdminClient({"bootstrap.servers": broker})
-    fs = admin.create_topics([NewTopic(n, num_partitions=partitions, replication_factor=1) for n in names])
-    for f in fs.values():
-        f.result(30)
-    # wait for metadata
-    c = Consumer({"bootstrap.servers": broker, "group.id": "bench-meta"})
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        md = c.list_topics(timeout=5)
-        if all(n in md.topics and len(md.topics[n].partitions) == partitions for n in names):
-            break
-        time.sleep(0.1)
-    c.close()
 
 
 def run_raw(args, bin_dir: str, inp: str, out: str, n: int) -> dict:
@@ -217,31 +182,6 @@ def verify(args, inp: str, out_raw: str, out_native: str, n: int, positives: int
     notes.append(f"(b) sample of {checked} inputs: z == x + y, keys == {{x, z}}, x <= 0 dropped: "
                  f"{'OK' if bad == 0 and checked > 0 else f'{bad} BAD'}")
     return notes
-
-
-def machine() -> str:
-    model = "?"
-    with open("/proc/cpuinfo") as f:
-        for line in f:
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    return f"{os.cpu_count()} CPUs ({os.sched_getaffinity(0).__len__()} usable), {model}, {platform.platform()}"
-
-
-def git_commit() -> str:
-    try:
-        rev = subprocess.run(["git", "-C", REPO, "rev-parse", "--short", "HEAD"], capture_output=True,
-                             text=True).stdout.strip()
-        dirty = subprocess.run(["git", "-C", REPO, "status", "--porcelain", "--untracked-files=no"],
-                               capture_output=True, text=True).stdout.strip()
-        return rev + ("+dirty" if dirty else "")
-    except OSError:
-        return "?"
-
-
-def mb(kb: float) -> str:
-    return f"{kb / 1024:.0f} MB"
 
 
 def main() -> int:

@@ -30,8 +30,18 @@ from confluent_kafka import Consumer, TopicPartition
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
-from native_pipeline import proc_cpu_s, proc_status_kb  # noqa: E402
-from run_native import create_topics, free_port, git_commit, log, machine, mb, wait_port, wait_rusage  # noqa: E402
+from benchlib import (  # noqa: E402
+    create_topics,
+    free_port,
+    git_commit,
+    log,
+    machine,
+    mb,
+    proc_cpu_s,
+    proc_status_kb,
+    wait_port,
+    wait_rusage,
+)
 
 PY = os.path.join(REPO, ".venv", "bin", "python")
 

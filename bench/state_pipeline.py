@@ -21,7 +21,8 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from native_pipeline import Monitor, proc_status_kb  # noqa: E402
+from benchlib import proc_status_kb
+from native_pipeline import Monitor
 
 
 def main() -> int:
