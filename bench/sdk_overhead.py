@@ -13,6 +13,14 @@ values in a bare loop). Run it for each layout the SDK speaks:
     .venv/bin/python bench/sdk_overhead.py --layout packed       # capability "packed-batch/1"
     .venv/bin/python bench/sdk_overhead.py --headers 2           # every record carries 2 headers
     .venv/bin/python bench/sdk_overhead.py --profile out.prof    # cProfile of the packed path
+    .venv/bin/python bench/sdk_overhead.py --stateful            # + a stateful counter (state.get/set per record)
+
+With --stateful the function is the state benchmark's counter (`n = state.get("count", 0) + 1;
+state.set("count", n); return {"id": v["id"], "count": n}`) over records carrying state prefixes (the
+message keys, drawn from 10,000); the state reader is a fake that answers "no value", so after the
+first batch every read hits the client cache (the steady state of a key seen before). The user's own
+cost subtracted is the same function body with the state calls replaced by constants, so the overhead
+includes State creation, get/set/commit and the state-update columns.
 
 PYTHONPATH=client-sdk/python runs the SDK of the working tree instead of the installed one.
 """
@@ -73,7 +81,9 @@ def make_records(n: int, headers: int, seed: int = 1) -> list[dict[str, Any]]:
     return out
 
 
-def wire_records(recs: list[dict[str, Any]], topic: str, partition: int, request_id: int) -> bytes:
+def wire_records(
+    recs: list[dict[str, Any]], topic: str, partition: int, request_id: int, stateful: bool = False
+) -> bytes:
     """The ServerMessage(invoke) sidestreamd sends in the per-record layout (rpc/session.cc)."""
     msg = session_pb2.ServerMessage()
     b = msg.invoke
@@ -92,10 +102,15 @@ def wire_records(recs: list[dict[str, Any]], topic: str, partition: int, request
         c.timestamp_ms = r["ts"]
         for hk, hv in r["headers"]:
             c.headers.add(key=hk, value=hv)
+        if stateful:
+            ir.state_prefix = r["key"]
+            ir.state_epoch = 1
     return msg.SerializeToString()
 
 
-def wire_packed(recs: list[dict[str, Any]], topic: str, partition: int, request_id: int) -> bytes:
+def wire_packed(
+    recs: list[dict[str, Any]], topic: str, partition: int, request_id: int, stateful: bool = False
+) -> bytes:
     """The ServerMessage(invoke) sidestreamd sends in the packed layout (rpc/packed.cc ToPacked)."""
     msg = session_pb2.ServerMessage()
     b = msg.invoke
@@ -118,6 +133,9 @@ def wire_packed(recs: list[dict[str, Any]], topic: str, partition: int, request_
             p.header_counts.append(len(r["headers"]))
             for hk, hv in r["headers"]:
                 p.headers.add(key=hk, value=hv)
+    if stateful:  # rpc/packed.cc: the message key is the state prefix
+        p.state_prefixes.extend(r["key"] for r in recs)
+        p.state_epoch = 1
     return msg.SerializeToString()
 
 
@@ -125,10 +143,34 @@ def identity(value: Any) -> Any:
     return value
 
 
-def one_op_plan() -> pipeline_pb2.CompiledPlan:
+def count(value: Any, state: Any) -> Any:
+    """The state benchmark's per-key counter."""
+    n = state.get("count", 0) + 1
+    state.set("count", n)
+    return {"id": value["id"], "count": n}
+
+
+def count_without_state(value: Any) -> Any:
+    """`count`'s own work: the same body with the state calls replaced by constants."""
+    n = 0 + 1
+    return {"id": value["id"], "count": n}
+
+
+def no_state(topic: str, partition: int, requests: list[tuple[bytes, list[bytes]]]) -> list[list[bytes | None]]:
+    """A state reader that knows no values."""
+    return [[None] * len(keys) for _, keys in requests]
+
+
+def make_runner(stateful: bool) -> SegmentRunner:
+    if stateful:
+        return SegmentRunner(one_op_plan(stateful=True), {"f": count}, state_reader=no_state)
+    return SegmentRunner(one_op_plan(), {"f": identity})
+
+
+def one_op_plan(stateful: bool = False) -> pipeline_pb2.CompiledPlan:
     plan = pipeline_pb2.CompiledPlan(plan_id="bench")
     seg = plan.segments.add(segment_id=0)
-    fn = pipeline_pb2.FunctionRef(function_id="f")
+    fn = pipeline_pb2.FunctionRef(function_id="f", stateful=stateful)
     seg.ops.add(kind=pipeline_pb2.SegmentOp.APPLY, function=fn, step_id="apply-1")
     return plan
 
@@ -163,11 +205,24 @@ def time_user(func: Callable[[Any], Any], values: list[Any], rounds: int) -> flo
     return best
 
 
-def check_answer(data: bytes, runner: SegmentRunner, recs: list[dict[str, Any]]) -> None:
-    """The answer carries every value unchanged (whatever the layout)."""
+def check_answer(data: bytes, runner: SegmentRunner, recs: list[dict[str, Any]], stateful: bool = False) -> None:
+    """The answer carries every value unchanged (whatever the layout); stateful: one count per record,
+    and one state update per record."""
     out = session_pb2.ClientMessage()
     runner.run(session_pb2.ServerMessage.FromString(data).invoke, out.invoke_result)
     res = session_pb2.InvokeResult.FromString(out.invoke_result.SerializeToString())
+    if stateful:
+        if res.HasField("packed"):
+            got = json.loads(res.packed.json_values)
+            assert list(res.packed.state_update_counts) == [1] * len(recs), "one state update per record"
+        else:
+            got = [json.loads(r.value.json) for r in res.results]
+            assert all(len(r.state_updates) == 1 for r in res.results), "one state update per record"
+        seen: dict[bytes, int] = {}
+        for r, g in zip(recs, got):
+            seen[r["key"]] = seen.get(r["key"], 0) + 1
+            assert g == {"id": json.loads(r["value"])["id"], "count": seen[r["key"]]}, g
+        return
     if "packed" in res.DESCRIPTOR.fields_by_name and res.HasField("packed"):
         got = json.loads(res.packed.json_values)
         assert res.packed.outcomes == bytes([1]) * len(recs), res.packed.outcomes[:10]
@@ -183,17 +238,16 @@ def measure(layouts: list[str], args: argparse.Namespace) -> list[dict[str, Any]
     setups = []
     for layout in layouts:
         build = wire_packed if layout == "packed" else wire_records
-        batches = [build(recs, "orders", 3, request_id=i + 1) for i in range(args.batches)]
-        runner = SegmentRunner(one_op_plan(), {"f": identity})
-        check_answer(batches[0], runner, recs)
-        setups.append((layout, batches, runner))
+        batches = [build(recs, "orders", 3, request_id=i + 1, stateful=args.stateful) for i in range(args.batches)]
+        check_answer(batches[0], make_runner(args.stateful), recs, args.stateful)
+        setups.append((layout, batches, make_runner(args.stateful)))
     n = args.records * args.batches
     best = {layout: float("inf") for layout in layouts}
     for _ in range(args.rounds):
         for layout, batches, runner in setups:
             best[layout] = min(best[layout], time_loop(batches, runner, 1))
     values = [json.loads(r["value"]) for r in recs] * args.batches
-    user = time_user(identity, values, args.rounds)
+    user = time_user(count_without_state if args.stateful else identity, values, args.rounds)
     return [
         {
             "layout": layout,
@@ -215,6 +269,7 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=15, help="timed passes per layout (interleaved); the best counts")
     ap.add_argument("--headers", type=int, default=0, help="headers per record")
     ap.add_argument("--repeat", type=int, default=1, help="repeat the whole measurement, report the median")
+    ap.add_argument("--stateful", action="store_true", help="a stateful counter (state.get/set) instead of identity")
     ap.add_argument("--profile", metavar="FILE", help="write a cProfile of the packed path (or --layout) to FILE")
     args = ap.parse_args()
 
@@ -227,8 +282,9 @@ def main() -> int:
         layout = layouts[-1]
         recs = make_records(args.records, args.headers)
         build = wire_packed if layout == "packed" else wire_records
-        batches = [build(recs, "orders", 3, request_id=i + 1) for i in range(args.batches)]
-        runner = SegmentRunner(one_op_plan(), {"f": identity})
+        batches = [build(recs, "orders", 3, request_id=i + 1, stateful=args.stateful) for i in range(args.batches)]
+        runner = make_runner(args.stateful)
+        time_loop(batches[:1], runner, 1)  # warm the state cache
         cProfile.runctx("time_loop(batches, runner, 1)", globals(), locals(), args.profile)
         print(f"profile of the {layout} layout written to {args.profile}")
         return 0
@@ -238,6 +294,7 @@ def main() -> int:
     print(
         f"# python {platform.python_version()}, protobuf {api_implementation.Type()}, "
         f"{args.records} records/batch, {args.batches} batches, best of {args.rounds}, headers/record {args.headers}"
+        + (", stateful counter" if args.stateful else "")
     )
     print("| layout | batch size | total µs/record | user fn µs/record | **SDK overhead µs/record** |")
     print("|---|---:|---:|---:|---:|")

@@ -142,6 +142,27 @@ TEST_F(StateTest, ReadsItsOwnWritesIncludingDeletes) {
   EXPECT_EQ(t->pending_count(), 2u);
 }
 
+TEST_F(StateTest, RepeatedSetsOfAKeyFlushTheLastValue) {
+  // Set reuses the pending entry of a key (and its value buffer): values of
+  // any length, interleaved keys and prefixes, and a delete in between.
+  auto p = OpenPartition();
+  auto t = Begin(*p);
+  const std::string long_value(100, 'x');
+  for (int i = 0; i < 50; ++i) {
+    ASSERT_OK(t->Set("k", "a", i % 2 == 0 ? long_value : std::to_string(i)));
+    ASSERT_OK(t->Set("k2", "a", std::to_string(i)));
+  }
+  ASSERT_OK(t->Delete("k", "b"));
+  ASSERT_OK(t->Set("k", "b", "after-delete"));
+  ASSERT_OK(t->Set("k", "b", "last"));
+  EXPECT_EQ(t->pending_count(), 3u);
+  ASSERT_OK(t->MaybeFlush(1));
+  t = Begin(*p);
+  EXPECT_EQ(Get(*t, "k", "a"), "49");
+  EXPECT_EQ(Get(*t, "k2", "a"), "49");
+  EXPECT_EQ(Get(*t, "k", "b"), "last");
+}
+
 TEST_F(StateTest, DeleteIsFlushed) {
   auto p = OpenPartition();
   auto t = Begin(*p);

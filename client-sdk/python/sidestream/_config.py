@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sidestream._packed import PACKED_CAPABILITY
+from sidestream.state._client import STATE_READ_GROUPS_CAPABILITY
 from sidestream._rpc.sidestream.v1 import pipeline_pb2, session_pb2
 from sidestream._version import __version__
 from sidestream.exceptions import SidestreamError
@@ -93,7 +94,7 @@ def make_register(
     """The first message of a session."""
     return session_pb2.Register(
         protocol_version=PROTOCOL_VERSION,
-        capabilities=[PACKED_CAPABILITY],
+        capabilities=[PACKED_CAPABILITY, STATE_READ_GROUPS_CAPABILITY],
         client_name=CLIENT_NAME,
         config=settings.to_proto(),
         pipeline=pipeline,

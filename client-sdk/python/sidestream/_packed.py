@@ -328,7 +328,7 @@ class PackedResultsWriter:
             self._key_raw.append(data)  # type: ignore[arg-type]
 
     def state_updates(self, index: int, updates: list[tuple[bytes, bytes | None]]) -> None:
-        """Record `index` (the next one added) wrote state (`RecordState.updates`)."""
+        """Record `index` (the next one added) wrote state: (key, value or None for a delete), in order."""
         counts = self._state_counts
         if counts is None:
             counts = self._state_counts = []
@@ -341,6 +341,21 @@ class PackedResultsWriter:
                 v = b""
             keys.append(k)
             values.append(v)
+
+    def state_writes(self, index: int, writes: dict[bytes, bytes | None]) -> None:
+        """`state_updates` for the writes of `RecordState.commit()` (key → value or None), the hot path:
+        no deletes means two list extends."""
+        if None in writes.values():
+            self.state_updates(index, list(writes.items()))
+            return
+        counts = self._state_counts
+        if counts is None:
+            counts = self._state_counts = []
+        if len(counts) != index:
+            counts.extend([0] * (index - len(counts)))
+        counts.append(len(writes))
+        self._state_keys.extend(writes)
+        self._state_values.extend(writes.values())
 
     def finish(self, out: session_pb2.PackedResults) -> None:
         """Writes the columns into `out`."""

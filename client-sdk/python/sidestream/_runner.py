@@ -304,7 +304,7 @@ class SegmentRunner:
                 state = None
                 if stateful:
                     c = record.context
-                    state = RecordState(self.state, c.topic, c.partition, record.state_epoch, record.state_prefix)
+                    state = self.state.batch(c.topic, c.partition, record.state_epoch).record(record.state_prefix)
                 try:
                     self._run_record(ops, record, result, state, serde)
                     if state is not None and not record.state_replay:
@@ -349,14 +349,15 @@ class SegmentRunner:
             answer.error.message = f"malformed packed batch: {exc}"
             return
         topic, partition, epoch = view.topic, view.partition, packed.state_epoch
+        batch_state = None
         if prefixes:
             self.state.prefetch(topic, partition, epoch, prefixes)
+            batch_state = self.state.batch(topic, partition, epoch, prefixes)
         replays = packed.state_replays
         bad = view.decode_errors
         serde = batch.segment_id in self._serde
         first_step = ops[0][2] if ops else ""
         last_step = ops[-1][2] if ops else ""
-        caches = self.state
         writer = PackedResultsWriter()
         outcomes, json_out, json_sizes, raw_out = writer.outcomes, writer.json, writer.json_sizes, writer.raw
         holder = current_holder()
@@ -367,7 +368,7 @@ class SegmentRunner:
                 holder.index = i
                 holder.ctx = None
                 value = values[i]
-                state = RecordState(caches, topic, partition, epoch, prefixes[i]) if stateful else None
+                state = batch_state.record(prefixes[i]) if batch_state is not None else None
                 step_id = first_step
                 produce_key: Any = _NO_KEY
                 filtered = False
@@ -412,10 +413,9 @@ class SegmentRunner:
                     if self._packed_failed(_RecordFailed(exc, step_id, value), view, i, writer):
                         continue
                     break
-                updates = None
+                writes = None
                 if state is not None and not (replays and replays[i]):
-                    state.commit()
-                    updates = state.updates
+                    writes = state.commit()
                 outcomes.append(out_kind)
                 if out_kind == JSON:
                     json_out += encoded
@@ -425,8 +425,8 @@ class SegmentRunner:
                     raw_out.append(encoded)
                 if produce_key is not _NO_KEY and not filtered:
                     writer.produce_key(i, key)
-                if updates:
-                    writer.state_updates(i, updates)
+                if writes:
+                    writer.state_writes(i, writes)
         finally:
             holder.batch = None
             holder.ctx = None

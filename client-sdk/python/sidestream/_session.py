@@ -33,6 +33,7 @@ from sidestream._reports import ErrorCallbacks, decide
 from sidestream._rpc.sidestream.v1 import service_pb2_grpc, session_pb2
 from sidestream._errors import fill_error
 from sidestream._runner import SegmentRunner
+from sidestream.state._client import STATE_READ_GROUPS_CAPABILITY
 from sidestream.exceptions import ProtocolError, SidestreamError
 
 __all__ = ["Session", "RegistrationFailed"]
@@ -95,6 +96,8 @@ class Session:
         # Written by the reader thread; read by the owner after the events fire.
         self.done = threading.Event()
         self.registered: session_pb2.Registered | None = None
+        # The sidecar accepted StateRead.groups (set from Registered).
+        self._state_read_groups = False
         self.runner: SegmentRunner | None = None
         self.stopped: session_pb2.Stopped | None = None
         self.rpc_error: grpc.RpcError | None = None
@@ -231,6 +234,8 @@ class Session:
         """
         waits: list[tuple[threading.Event, list[Any]]] = []
         messages = []
+        if len(requests) > 1 and self._state_read_groups:
+            return self._read_state_grouped(topic, partition, requests)
         with self._lock:
             if self._requests_ended:
                 raise SidestreamError("the session ended while reading state")
@@ -257,6 +262,44 @@ class Session:
             if answer.HasField("error"):
                 raise SidestreamError(f"the sidecar could not read state: {answer.error.message}")
             out.append([v.value if v.HasField("value") else None for v in answer.values])
+        return out
+
+    def _read_state_grouped(
+        self, topic: str, partition: int, requests: list[tuple[bytes, list[bytes]]]
+    ) -> list[list[bytes | None]]:
+        """`read_state` in one StateRead (negotiated "state-read-groups/1"): the first request in
+        `prefix`/`keys`, the others in `groups`; the answer holds every key's value in that order."""
+        event, slot = threading.Event(), []
+        (prefix, keys), rest = requests[0], requests[1:]
+        with self._lock:
+            if self._requests_ended:
+                raise SidestreamError("the session ended while reading state")
+            self._next_read += 1
+            request_id = self._next_read
+            self._reads[request_id] = (event, slot)
+        read = session_pb2.StateRead(
+            request_id=request_id, topic=topic, partition=partition, prefix=prefix, keys=keys
+        )
+        add = read.groups.add
+        for p, ks in rest:
+            add(prefix=p, keys=ks)
+        self.send(session_pb2.ClientMessage(state_read=read))
+        event.wait()
+        answer = slot[0] if slot else None
+        if answer is None:
+            raise SidestreamError("the session ended while reading state")
+        if answer.HasField("error"):
+            raise SidestreamError(f"the sidecar could not read state: {answer.error.message}")
+        values = [v.value if v.HasField("value") else None for v in answer.values]
+        if len(values) != sum(len(ks) for _, ks in requests):
+            raise ProtocolError(
+                f"StateReadResult {request_id}: {len(values)} values for {sum(len(ks) for _, ks in requests)} keys"
+            )
+        out: list[list[bytes | None]] = []
+        pos = 0
+        for _, ks in requests:
+            out.append(values[pos : pos + len(ks)])
+            pos += len(ks)
         return out
 
     def _resolve_read(self, result: session_pb2.StateReadResult) -> None:
@@ -330,6 +373,7 @@ class Session:
                 state_reader=self.read_state,
             )
             self.registered = message.registered
+            self._state_read_groups = STATE_READ_GROUPS_CAPABILITY in message.registered.capabilities
             self._registered_event.set()
         elif kind == "stopped":
             self.stopped = message.stopped

@@ -213,3 +213,68 @@ def test_stateful_packed_batch_without_prefixes_is_malformed():
     del b.packed.state_prefixes[:]
     result = SegmentRunner(stateful_plan(), {"sum": running_sum}, state_reader=FakeStateReader()).run(b)
     assert result.HasField("error") and "state columns" in result.error.message
+
+
+def test_state_writes_one_update_per_key_with_its_last_value():
+    """A record that writes a key twice sends one update, the last value (the sidecar keeps only that);
+    deletes, non-str keys and reads of the record's own writes behave as before."""
+
+    def writer(value, state):
+        state.set("a", 1)
+        state.set("a", value)
+        state.set(("t", 1), [1, 2])
+        state.delete("gone")
+        state.set("f", float("nan"))
+        return [state.get("a"), state.get(("t", 1)), state.exists("gone"), state.get("f") != state.get("f")]
+
+    p = pipeline_pb2.CompiledPlan(plan_id="s")
+    p.segments.add(segment_id=0).ops.add(
+        kind=APPLY, function=pipeline_pb2.FunctionRef(function_id="w", stateful=True), step_id="apply-1"
+    )
+    for layout in ("records", "packed"):
+        b = records_batch([record(7, key=b"k", offset=0)])
+        b.records[0].state_prefix = b"k"
+        b.records[0].state_epoch = 1
+        if layout == "packed":
+            b = to_packed(b)
+        reader = FakeStateReader({(b"k", b'"gone"'): b"1"})
+        res = from_packed(SegmentRunner(p, {"w": writer}, state_reader=reader).run(b))
+        assert results_summary(res) == [("value", [7, [1, 2], False, True])]
+        updates = [(u.key, u.value if u.HasField("value") else None) for u in res.results[0].state_updates]
+        assert updates == [(b'"a"', b"7"), (b'["t",1]', b"[1,2]"), (b'"gone"', None), (b'"f"', b"NaN")], layout
+
+
+def test_prefetch_reads_every_uncached_prefix_in_one_request():
+    reads = []
+
+    class Reader(FakeStateReader):
+        def __call__(self, topic, partition, requests):
+            reads.append(requests)
+            return super().__call__(topic, partition, requests)
+
+    reader = Reader({(b"a", b'"total"'): b"10", (b"c", b'"total"'): b"5"})
+    runner = SegmentRunner(stateful_plan(), {"sum": running_sum}, state_reader=reader)
+
+    def batch(keys, epoch=1):
+        b = records_batch([record(1, key=k, offset=i) for i, k in enumerate(keys)])
+        for r in b.records:
+            r.state_prefix = r.key.raw
+            r.state_epoch = epoch
+        return to_packed(b)
+
+    assert results_summary(from_packed(runner.run(batch([b"a"])))) == [("value", 11)]
+    assert reads == [[(b"a", [b'"total"'])]]  # a miss: the key becomes "hot"
+    reads.clear()
+    runner = SegmentRunner(stateful_plan(), {"sum": running_sum}, state_reader=reader)  # nothing hot yet
+    # The first miss reads the key for every prefix of the batch (those cached excepted), in one request.
+    assert results_summary(from_packed(runner.run(batch([b"a", b"x", b"a", b"y"])))) == [
+        ("value", 11), ("value", 1), ("value", 12), ("value", 1)
+    ]
+    assert reads == [[(b"a", [b'"total"']), (b"x", [b'"total"']), (b"y", [b'"total"'])]]
+    reads.clear()
+    res = from_packed(runner.run(batch([b"b", b"c", b"a", b"b"])))
+    assert results_summary(res) == [("value", 1), ("value", 6), ("value", 13), ("value", 2)]
+    assert reads == [[(b"b", [b'"total"']), (b"c", [b'"total"'])]]  # one request, cached prefixes skipped
+    reads.clear()
+    res = from_packed(runner.run(batch([b"a"], epoch=2)))  # reassigned: the cache starts over
+    assert results_summary(res) == [("value", 11)] and reads == [[(b"a", [b'"total"'])]]

@@ -14,6 +14,8 @@ namespace {
 
 constexpr uint32_t kProtocolVersion = 1;
 constexpr char kServerName[] = "sidestreamd/0.1.0";
+// StateRead.groups (session.proto): many prefixes in one StateRead.
+constexpr char kStateReadGroupsCapability[] = "state-read-groups/1";
 
 std::chrono::milliseconds Seconds(double s) {
   return std::chrono::milliseconds(static_cast<int64_t>(s * 1000));
@@ -43,13 +45,14 @@ class MemoryState final : public runtime::StateAccess {
     return absl::OkStatus();
   }
   absl::StatusOr<std::vector<std::optional<std::string>>> Read(const std::string&, int32_t,
-                                                                const std::string& prefix,
-                                                                const std::vector<std::string>& keys) override {
+                                                                const std::vector<ReadGroup>& groups) override {
     std::lock_guard<std::mutex> lock(mu_);
     std::vector<std::optional<std::string>> out;
-    for (const auto& k : keys) {
-      auto it = values_.find({prefix, k});
-      out.push_back(it == values_.end() ? std::nullopt : std::optional<std::string>(it->second));
+    for (const ReadGroup& g : groups) {
+      for (const auto& k : g.keys) {
+        auto it = values_.find({g.prefix, k});
+        out.push_back(it == values_.end() ? std::nullopt : std::optional<std::string>(it->second));
+      }
     }
     return out;
   }
@@ -224,6 +227,9 @@ grpc::Status Session::Register(const v1::Register& reg) {
     if (c == kPackedBatchCapability && options_->packed_batches && !packed_) {
       packed_ = true;
       reply.mutable_registered()->add_capabilities(c);
+    } else if (c == kStateReadGroupsCapability && !state_read_groups_) {
+      state_read_groups_ = true;
+      reply.mutable_registered()->add_capabilities(c);
     }
   }
   if (!Write(reply)) {
@@ -365,8 +371,17 @@ void Session::ReadLoop() {
         res->set_request_id(rd.request_id());
         runtime::StateAccess* state = runner_ ? static_cast<runtime::StateAccess*>(runner_.get())
                                               : static_cast<runtime::StateAccess*>(dry_state_.get());
-        std::vector<std::string> keys(rd.keys().begin(), rd.keys().end());
-        auto values = state->Read(rd.topic(), rd.partition(), rd.prefix(), keys);
+        // StateRead.groups are honoured only where negotiated: a client that did not
+        // ask for them gets what an older server would answer.
+        std::vector<runtime::StateAccess::ReadGroup> groups(1 + (state_read_groups_ ? rd.groups_size() : 0));
+        groups[0].prefix = rd.prefix();
+        groups[0].keys.assign(rd.keys().begin(), rd.keys().end());
+        for (size_t g = 1; g < groups.size(); ++g) {
+          const v1::StateReadGroup& src = rd.groups(static_cast<int>(g - 1));
+          groups[g].prefix = src.prefix();
+          groups[g].keys.assign(src.keys().begin(), src.keys().end());
+        }
+        auto values = state->Read(rd.topic(), rd.partition(), groups);
         if (!values.ok()) {
           ToProto(runtime::ErrorInfo::FromStatus(values.status()), res->mutable_error());
         } else {

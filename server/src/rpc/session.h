@@ -106,6 +106,10 @@ class Session final : public runtime::ClientLink {
   // Whether InvokeBatch records go in the packed layout (the client
   // negotiated "packed-batch/1" and the server allows it).
   bool packed_ = false;
+  // The client may batch prefixes in one StateRead (negotiated
+  // "state-read-groups/1"). Set during registration, read by the reader thread
+  // (the same handler thread) afterwards.
+  bool state_read_groups_ = false;
 
   // An InvokeBatch waiting for its InvokeResult, and what the answer must fit.
   struct PendingInvoke {

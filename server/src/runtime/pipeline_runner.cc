@@ -501,20 +501,23 @@ absl::Status PipelineRunner::Apply(const Record& record, const std::vector<State
 }
 
 absl::StatusOr<std::vector<std::optional<std::string>>> PipelineRunner::Read(
-    const std::string& topic, int32_t partition, const std::string& prefix,
-    const std::vector<std::string>& keys) {
+    const std::string& topic, int32_t partition, const std::vector<ReadGroup>& groups) {
   std::lock_guard<std::mutex> lock(state_mu_);
   if (!stores_) return absl::FailedPreconditionError("the pipeline has no stateful functions");
   auto txn = TxnLocked(topic, partition);
   if (!txn.ok()) return txn.status();
+  size_t n = 0;
+  for (const ReadGroup& g : groups) n += g.keys.size();
   counters_.state_read_requests.fetch_add(1, std::memory_order_relaxed);
-  counters_.state_reads.fetch_add(keys.size(), std::memory_order_relaxed);
+  counters_.state_reads.fetch_add(n, std::memory_order_relaxed);
   std::vector<std::optional<std::string>> out;
-  out.reserve(keys.size());
-  for (const std::string& k : keys) {
-    auto v = (*txn)->Get(prefix, k);
-    if (!v.ok()) return v.status();
-    out.push_back(std::move(*v));
+  out.reserve(n);
+  for (const ReadGroup& g : groups) {
+    for (const std::string& k : g.keys) {
+      auto v = (*txn)->Get(g.prefix, k);
+      if (!v.ok()) return v.status();
+      out.push_back(std::move(*v));
+    }
   }
   return out;
 }

@@ -123,8 +123,7 @@ class PipelineRunner final : public kafka::RebalanceListener,
   // thread while the loop thread waits for the client.
   absl::Status Apply(const Record& record, const std::vector<StateUpdate>& updates) override;
   absl::StatusOr<std::vector<std::optional<std::string>>> Read(
-      const std::string& topic, int32_t partition, const std::string& prefix,
-      const std::vector<std::string>& keys) override;
+      const std::string& topic, int32_t partition, const std::vector<ReadGroup>& groups) override;
 
   // OutputSink (loop thread).
   absl::Status Produce(const std::string& topic, const std::optional<std::string>& key,

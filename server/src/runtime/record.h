@@ -99,11 +99,18 @@ struct RecordOutcome {
 // the client. Implementations synchronize.
 class StateAccess {
  public:
+  // State keys under one prefix, for Read.
+  struct ReadGroup {
+    std::string prefix;
+    std::vector<std::string> keys;
+  };
+
   virtual ~StateAccess() = default;
   virtual absl::Status Apply(const Record& record, const std::vector<StateUpdate>& updates) = 0;
+  // The values of every group's keys of one topic partition (one client
+  // StateRead): group after group, key after key; nullopt = no value.
   virtual absl::StatusOr<std::vector<std::optional<std::string>>> Read(
-      const std::string& topic, int32_t partition, const std::string& prefix,
-      const std::vector<std::string>& keys) = 0;
+      const std::string& topic, int32_t partition, const std::vector<ReadGroup>& groups) = 0;
 };
 
 }  // namespace sidestream::runtime

@@ -6,16 +6,21 @@ namespace sidestream::state {
 
 std::string EncodeStateKey(absl::string_view prefix, absl::string_view key) {
   std::string out;
-  out.reserve(10 + prefix.size() + key.size());
+  EncodeStateKeyTo(prefix, key, &out);
+  return out;
+}
+
+void EncodeStateKeyTo(absl::string_view prefix, absl::string_view key, std::string* out) {
+  out->clear();
+  out->reserve(10 + prefix.size() + key.size());
   uint64_t n = prefix.size();
   while (n >= 0x80) {
-    out += static_cast<char>((n & 0x7f) | 0x80);
+    *out += static_cast<char>((n & 0x7f) | 0x80);
     n >>= 7;
   }
-  out += static_cast<char>(n);
-  out.append(prefix.data(), prefix.size());
-  out.append(key.data(), key.size());
-  return out;
+  *out += static_cast<char>(n);
+  out->append(prefix.data(), prefix.size());
+  out->append(key.data(), key.size());
 }
 
 absl::StatusOr<DecodedStateKey> DecodeStateKey(absl::string_view stored) {

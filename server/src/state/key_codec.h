@@ -19,6 +19,8 @@ namespace sidestream::state {
 
 // Encodes (prefix, key) into the stored key.
 std::string EncodeStateKey(absl::string_view prefix, absl::string_view key);
+// EncodeStateKey into `out` (replacing its contents): reuses its buffer.
+void EncodeStateKeyTo(absl::string_view prefix, absl::string_view key, std::string* out);
 
 struct DecodedStateKey {
   absl::string_view prefix;

@@ -59,13 +59,25 @@ absl::StatusOr<bool> PartitionTransaction::Exists(absl::string_view prefix,
 absl::Status PartitionTransaction::Set(absl::string_view prefix, absl::string_view key,
                                        absl::string_view value) {
   SS_RETURN_IF_ERROR(CheckActive());
-  updates_[EncodeStateKey(prefix, key)] = std::string(value);
+  // A key is usually written again and again (a counter): encode it into a
+  // reused buffer and find it, so that only a new key allocates a key string.
+  EncodeStateKeyTo(prefix, key, &scratch_key_);
+  if (auto it = updates_.find(scratch_key_); it != updates_.end()) {
+    if (it->second.has_value()) {
+      it->second->assign(value.data(), value.size());
+    } else {
+      it->second.emplace(value);
+    }
+  } else {
+    updates_.emplace(scratch_key_, std::string(value));
+  }
   return absl::OkStatus();
 }
 
 absl::Status PartitionTransaction::Delete(absl::string_view prefix, absl::string_view key) {
   SS_RETURN_IF_ERROR(CheckActive());
-  updates_[EncodeStateKey(prefix, key)] = std::nullopt;
+  EncodeStateKeyTo(prefix, key, &scratch_key_);
+  updates_[scratch_key_] = std::nullopt;
   return absl::OkStatus();
 }
 

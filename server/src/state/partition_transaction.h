@@ -80,6 +80,7 @@ class PartitionTransaction {
   StorePartition* partition_;  // borrowed; null once completed or failed
   const std::optional<int64_t> base_offset_;
   StorePartition::Updates updates_;
+  std::string scratch_key_;  // Set/Delete encode the stored key here
   bool completed_ = false;
   absl::Status failure_;  // OK unless failed
 };

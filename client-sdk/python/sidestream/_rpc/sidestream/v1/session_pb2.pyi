@@ -171,18 +171,28 @@ class StateUpdate(_message.Message):
     def __init__(self, key: _Optional[bytes] = ..., value: _Optional[bytes] = ...) -> None: ...
 
 class StateRead(_message.Message):
-    __slots__ = ("request_id", "topic", "partition", "prefix", "keys")
+    __slots__ = ("request_id", "topic", "partition", "prefix", "keys", "groups")
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     TOPIC_FIELD_NUMBER: _ClassVar[int]
     PARTITION_FIELD_NUMBER: _ClassVar[int]
     PREFIX_FIELD_NUMBER: _ClassVar[int]
     KEYS_FIELD_NUMBER: _ClassVar[int]
+    GROUPS_FIELD_NUMBER: _ClassVar[int]
     request_id: int
     topic: str
     partition: int
     prefix: bytes
     keys: _containers.RepeatedScalarFieldContainer[bytes]
-    def __init__(self, request_id: _Optional[int] = ..., topic: _Optional[str] = ..., partition: _Optional[int] = ..., prefix: _Optional[bytes] = ..., keys: _Optional[_Iterable[bytes]] = ...) -> None: ...
+    groups: _containers.RepeatedCompositeFieldContainer[StateReadGroup]
+    def __init__(self, request_id: _Optional[int] = ..., topic: _Optional[str] = ..., partition: _Optional[int] = ..., prefix: _Optional[bytes] = ..., keys: _Optional[_Iterable[bytes]] = ..., groups: _Optional[_Iterable[_Union[StateReadGroup, _Mapping]]] = ...) -> None: ...
+
+class StateReadGroup(_message.Message):
+    __slots__ = ("prefix", "keys")
+    PREFIX_FIELD_NUMBER: _ClassVar[int]
+    KEYS_FIELD_NUMBER: _ClassVar[int]
+    prefix: bytes
+    keys: _containers.RepeatedScalarFieldContainer[bytes]
+    def __init__(self, prefix: _Optional[bytes] = ..., keys: _Optional[_Iterable[bytes]] = ...) -> None: ...
 
 class StateValue(_message.Message):
     __slots__ = ("value",)
