@@ -36,9 +36,14 @@ class Producer::DeliveryCb : public RdKafka::DeliveryReportCb {
 
 absl::StatusOr<std::unique_ptr<Producer>> Producer::Create(const ProducerOptions& options) {
   if (auto s = RefuseReservedProducerKeys(options.extra); !s.ok()) return s;
+  // linger.ms 1, not librdkafka's 5: at light traffic every message waited the
+  // whole linger (+5 ms p50 at 1k msgs/s). Under load batches still grow: they
+  // fill while the earlier requests are in flight (at most 5 with idempotence).
+  // Not 0: librdkafka 2.0 then sends a request per message and falls behind at
+  // 10k msgs/s (bench/RESULTS.md, "Latency tail"). Clients may override it.
   Settings settings = {
       {"enable.idempotence", "true"},  // keeps per-partition order under retries
-      {"linger.ms", "5"},
+      {"linger.ms", "1"},
   };
   for (const auto& [k, v] : options.extra) settings[k] = v;
   settings["bootstrap.servers"] = options.brokers;
