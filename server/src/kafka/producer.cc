@@ -36,14 +36,12 @@ class Producer::DeliveryCb : public RdKafka::DeliveryReportCb {
 
 absl::StatusOr<std::unique_ptr<Producer>> Producer::Create(const ProducerOptions& options) {
   if (auto s = RefuseReservedProducerKeys(options.extra); !s.ok()) return s;
-  // linger.ms 1, not librdkafka's 5: at light traffic every message waited the
-  // whole linger (+5 ms p50 at 1k msgs/s). Under load batches still grow: they
-  // fill while the earlier requests are in flight (at most 5 with idempotence).
-  // Not 0: librdkafka 2.0 then sends a request per message and falls behind at
-  // 10k msgs/s (bench/RESULTS.md, "Latency tail"). Clients may override it.
+  // linger.ms 5: every message waits up to 5 ms at light traffic, but 1 ms
+  // cost ~5 % native throughput and a flush-nudge when caught up worsened the
+  // 10k msgs/s p99 (bench/RESULTS.md, "Latency tail"); clients may override it.
   Settings settings = {
       {"enable.idempotence", "true"},  // keeps per-partition order under retries
-      {"linger.ms", "1"},
+      {"linger.ms", "5"},
   };
   for (const auto& [k, v] : options.extra) settings[k] = v;
   settings["bootstrap.servers"] = options.brokers;
