@@ -1,7 +1,9 @@
 // raw_forward — the physical limit for a sidestreamd pipeline on this broker:
 // a plain librdkafka consume → produce loop that forwards each message's key
-// and value bytes unchanged, with the same Kafka discipline as sidestreamd
-// (server/src/kafka, server/src/runtime/pipeline_runner.cc):
+// and value bytes unchanged, with the Kafka discipline of sidestreamd before
+// issue #6's latency fix (server/src/kafka, server/src/runtime/pipeline_runner.cc;
+// sidestreamd now sends its periodic commits asynchronously, bench/RESULTS.md
+// "Latency tail"; this loop is kept as it was, the baseline):
 //   consumer: group from earliest, no auto commit/offset store, range assignor;
 //             batches of up to --max-batch, waiting only for the first message
 //             (consume(100 ms) then consume(0));

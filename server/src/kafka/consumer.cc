@@ -1,6 +1,7 @@
 #include "kafka/consumer.h"
 
 #include <mutex>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
@@ -104,6 +105,30 @@ class Consumer::EventCb : public RdKafka::EventCb {
   }
 };
 
+// Records the first failed commit; runs on the loop thread inside PollBatch
+// (and inside Commit for the synchronous ones, whose error Commit returns too).
+class Consumer::CommitCb : public RdKafka::OffsetCommitCb {
+ public:
+  void offset_commit_cb(RdKafka::ErrorCode err, std::vector<RdKafka::TopicPartition*>& offsets) override {
+    if (!first_error_.ok()) return;
+    if (err != RdKafka::ERR_NO_ERROR && err != RdKafka::ERR__NO_OFFSET) {
+      first_error_ = absl::UnavailableError(absl::StrCat("offset commit failed: ", RdKafka::err2str(err)));
+      return;
+    }
+    for (const auto* p : offsets) {
+      if (p->err() != RdKafka::ERR_NO_ERROR) {
+        first_error_ = absl::UnavailableError(absl::StrCat("offset commit failed: ", p->topic(), "[",
+                                                           p->partition(), "]: ", RdKafka::err2str(p->err())));
+        return;
+      }
+    }
+  }
+  absl::Status Take() { return std::exchange(first_error_, absl::OkStatus()); }
+
+ private:
+  absl::Status first_error_;
+};
+
 absl::StatusOr<std::unique_ptr<Consumer>> Consumer::Create(const ConsumerOptions& options,
                                                            RebalanceListener* listener) {
   if (auto s = RefuseReservedConsumerKeys(options.extra); !s.ok()) return s;
@@ -140,9 +165,11 @@ absl::StatusOr<std::unique_ptr<Consumer>> Consumer::Create(const ConsumerOptions
   auto c = std::unique_ptr<Consumer>(new Consumer());
   c->rebalance_cb_ = std::make_unique<RebalanceCb>(listener);
   c->event_cb_ = std::make_unique<EventCb>();
+  c->commit_cb_ = std::make_unique<CommitCb>();
   std::string err;
   if ((*conf)->set("rebalance_cb", c->rebalance_cb_.get(), err) != RdKafka::Conf::CONF_OK ||
-      (*conf)->set("event_cb", c->event_cb_.get(), err) != RdKafka::Conf::CONF_OK) {
+      (*conf)->set("event_cb", c->event_cb_.get(), err) != RdKafka::Conf::CONF_OK ||
+      (*conf)->set("offset_commit_cb", c->commit_cb_.get(), err) != RdKafka::Conf::CONF_OK) {
     return absl::InternalError(absl::StrCat("setting consumer callbacks: ", err));
   }
   c->consumer_.reset(RdKafka::KafkaConsumer::create(conf->get(), err));
@@ -239,6 +266,23 @@ absl::Status Consumer::Commit(const std::vector<PartitionOffset>& offsets) {
   if (!detail.empty()) return absl::UnavailableError(absl::StrCat("offset commit failed: ", detail));
   return absl::OkStatus();
 }
+
+absl::Status Consumer::CommitAsync(const std::vector<PartitionOffset>& offsets) {
+  if (offsets.empty()) return absl::OkStatus();
+  std::vector<RdKafka::TopicPartition*> parts;
+  parts.reserve(offsets.size());
+  for (const auto& po : offsets) {
+    parts.push_back(RdKafka::TopicPartition::create(po.tp.topic, po.tp.partition, po.offset));
+  }
+  RdKafka::ErrorCode err = consumer_->commitAsync(parts);
+  RdKafka::TopicPartition::destroy(parts);
+  if (err != RdKafka::ERR_NO_ERROR) {
+    return absl::UnavailableError(absl::StrCat("offset commit failed: ", RdKafka::err2str(err)));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Consumer::TakeAsyncCommitError() { return commit_cb_->Take(); }
 
 namespace {
 

@@ -96,6 +96,14 @@ class Consumer {
   PollResult PollBatch(size_t max_messages, std::chrono::milliseconds timeout);
   // Synchronously commits the given next-offsets.
   absl::Status Commit(const std::vector<PartitionOffset>& offsets);
+  // Sends a commit of the given next-offsets and returns without waiting for
+  // the coordinator's answer; its outcome is reported by a later PollBatch
+  // (see TakeAsyncCommitError). Commits of one consumer reach the coordinator
+  // in the order they were sent, so a later Commit overrides an earlier one.
+  absl::Status CommitAsync(const std::vector<PartitionOffset>& offsets);
+  // The first error of the asynchronous commits answered since the last
+  // call (OK when none failed): the caller commits those offsets again.
+  absl::Status TakeAsyncCommitError();
   // Sum over assigned partitions of (high watermark - position), from cached
   // fetch state; -1 when unknown.
   int64_t CachedLag();
@@ -112,10 +120,12 @@ class Consumer {
  private:
   class RebalanceCb;
   class EventCb;
+  class CommitCb;
   Consumer() = default;
 
   std::unique_ptr<RebalanceCb> rebalance_cb_;
   std::unique_ptr<EventCb> event_cb_;
+  std::unique_ptr<CommitCb> commit_cb_;
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
   bool closed_ = false;
 };

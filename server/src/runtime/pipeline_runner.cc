@@ -155,7 +155,7 @@ std::optional<ErrorInfo> PipelineRunner::Run() {
     // committed promptly instead of up to commit_interval later.
     if (now - last_commit >= options_.commit_interval || (caught_up && dirty_)) {
       dirty_ = false;
-      failure = Checkpoint();
+      failure = Checkpoint(CommitMode::kAsync);
       last_commit = now;
       checkpoint_s_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - now).count();
     }
@@ -172,7 +172,7 @@ std::optional<ErrorInfo> PipelineRunner::Run() {
     txns_.clear();
   }
   if (!abandoned_ && (!failure || failure->code != absl::StatusCode::kDataLoss)) {
-    if (auto e = Checkpoint(); e && !failure) failure = e;
+    if (auto e = Checkpoint(CommitMode::kSync); e && !failure) failure = e;
   }
   MaybeLogProgress(true);
   {
@@ -290,7 +290,7 @@ std::optional<ErrorInfo> PipelineRunner::ProcessBatch(std::vector<kafka::Consume
   return std::nullopt;
 }
 
-std::optional<ErrorInfo> PipelineRunner::Checkpoint() {
+std::optional<ErrorInfo> PipelineRunner::Checkpoint(CommitMode mode) {
   if (abandoned_) return std::nullopt;
   const auto started = std::chrono::steady_clock::now();
   struct Observe {
@@ -334,18 +334,32 @@ std::optional<ErrorInfo> PipelineRunner::Checkpoint() {
     MaybeCrashForTest();
   }
   if (!options_.commit_enabled) return std::nullopt;
+  if (absl::Status s = consumer_->TakeAsyncCommitError(); !s.ok()) {
+    // An earlier commit was not taken: commit every processed offset again.
+    SS_LOG(kWarning, "checkpoint.commit_failed").Kv("pipeline", options_.name).Kv("error", s.message());
+    committed_.clear();
+  }
+  // A synchronous commit also repeats what asynchronous ones sent since the
+  // last synchronous commit: their answers may not have come back yet.
+  const bool resend = mode == CommitMode::kSync && async_unconfirmed_;
   std::vector<kafka::PartitionOffset> offsets;
   for (const auto& [tp, next] : processed_) {
     auto it = committed_.find(tp);
-    if (it == committed_.end() || it->second != next) offsets.push_back({tp, next});
+    if (resend || it == committed_.end() || it->second != next) offsets.push_back({tp, next});
   }
   if (offsets.empty()) return std::nullopt;
-  if (absl::Status s = consumer_->Commit(offsets); !s.ok()) {
+  // The outputs of these offsets are delivered (flushed above), so the
+  // commit may complete while the loop goes on: at-least-once either way.
+  // Only revokes and the final checkpoint wait for the coordinator.
+  absl::Status committed =
+      mode == CommitMode::kSync ? consumer_->Commit(offsets) : consumer_->CommitAsync(offsets);
+  if (absl::Status s = committed; !s.ok()) {
     // Not fatal: the next checkpoint retries; a rebalance replays at worst.
     SS_LOG(kWarning, "checkpoint.commit_failed").Kv("pipeline", options_.name).Kv("error", s.message());
     return std::nullopt;
   }
   for (const auto& po : offsets) committed_[po.tp] = po.offset;
+  async_unconfirmed_ = mode == CommitMode::kAsync;
   counters_.commits.fetch_add(1, std::memory_order_relaxed);
   SS_LOG(kDebug, "checkpoint.committed").Kv("pipeline", options_.name).Kv("partitions", offsets.size());
   return std::nullopt;
@@ -436,7 +450,7 @@ void PipelineRunner::OnAssigned(const std::vector<kafka::TopicPartition>& partit
 void PipelineRunner::OnRevoking(const std::vector<kafka::TopicPartition>& partitions) {
   SS_LOG(kInfo, "partitions.revoked").Kv("pipeline", options_.name).Kv("partitions", TpList(partitions));
   if (!fatal_) {
-    if (auto e = Checkpoint()) fatal_ = e;
+    if (auto e = Checkpoint(CommitMode::kSync)) fatal_ = e;
   }
   for (const auto& tp : partitions) {
     assigned_.erase(tp);

@@ -137,7 +137,12 @@ class PipelineRunner final : public kafka::RebalanceListener,
   // Deserializes and processes one poll batch. Returns the fatal error, if any.
   std::optional<ErrorInfo> ProcessBatch(std::vector<kafka::ConsumedMessage>& messages);
   // Flushes the producer and commits processed offsets.
-  std::optional<ErrorInfo> Checkpoint();
+  // kSync waits for the coordinator's answer (revokes, the final checkpoint);
+  // kAsync only sends the commit (periodic checkpoints: the loop does not stall
+  // on the round trip; a failure is seen, and everything recommitted, at the
+  // next checkpoint).
+  enum class CommitMode { kSync, kAsync };
+  std::optional<ErrorInfo> Checkpoint(CommitMode mode);
   void MaybeLogProgress(bool force);
   // Pause/resume fetching of every assigned partition while the client is
   // slow to answer (called by the executor's slow-wait hook / after a batch).
@@ -164,6 +169,7 @@ class PipelineRunner final : public kafka::RebalanceListener,
   std::set<kafka::TopicPartition> assigned_;
   std::map<kafka::TopicPartition, int64_t> processed_;  // next offset to commit
   std::map<kafka::TopicPartition, int64_t> committed_;
+  bool async_unconfirmed_ = false;  // the last commit sent was asynchronous
   std::optional<ErrorInfo> fatal_;  // set by rebalance callbacks
   // State (stateful plans only). stores_ and txns_ are guarded by state_mu_
   // because Read runs on another thread.
