@@ -176,6 +176,22 @@ def latency_table(contenders: list[Contender], latency: list[dict], rates: list[
     return "\n".join(rows)
 
 
+def _next_top_heading(text: str, pos: int) -> int:
+    """Offset of the newline before the next top-level Markdown heading ("# ...") after `pos`,
+    skipping fenced code blocks (whose shell comments also start with "# "); -1 if none."""
+    in_fence = False
+    offset = text.find("\n", pos)
+    while offset >= 0:
+        end = text.find("\n", offset + 1)
+        line = text[offset + 1 : end if end >= 0 else len(text)]
+        if line.startswith("```"):
+            in_fence = not in_fence
+        elif not in_fence and line.startswith("# "):
+            return offset
+        offset = end
+    return -1
+
+
 def write_results(block: str, intro: str) -> None:
     path = os.path.join(BENCH, "RESULTS.md")
     with open(path) as f:
@@ -185,7 +201,7 @@ def write_results(block: str, intro: str) -> None:
             f.write("\n" + intro + "\n" + block)
         return
     start = text.index(SECTION_TITLE)
-    nxt = text.find("\n# ", start + len(SECTION_TITLE))  # the next top-level section, if any
+    nxt = _next_top_heading(text, start + len(SECTION_TITLE))
     if nxt < 0:
         text = text.rstrip("\n") + "\n\n" + block
     else:
