@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include "step_builders.h"
+
 namespace sidestream::runtime {
 namespace {
 
@@ -88,14 +90,7 @@ class MemorySink final : public OutputSink {
   }
 };
 
-graph::Step Fn(std::string id, std::string input, graph::StepKind kind, std::string fn) {
-  graph::Step s;
-  s.id = std::move(id);
-  s.input = std::move(input);
-  s.kind = kind;
-  s.function.function_id = std::move(fn);
-  return s;
-}
+using graph::testing::Fn;
 
 std::unique_ptr<graph::Plan> Compile(std::vector<graph::Step> steps, std::string out_key_serde = "bytes") {
   graph::PipelineSpec p;

@@ -3,17 +3,12 @@
 
 #include <gtest/gtest.h>
 
+#include "step_builders.h"
+
 namespace sidestream::graph {
 namespace {
 
-Step Fn(std::string id, std::string input, StepKind kind, std::string fn) {
-  Step s;
-  s.id = std::move(id);
-  s.input = std::move(input);
-  s.kind = kind;
-  s.function.function_id = std::move(fn);
-  return s;
-}
+using testing::Fn;
 
 Step ToTopic(std::string id, std::string input, std::string topic, std::string key_fn = "") {
   Step s;
