@@ -428,3 +428,83 @@ TEST(ExecutorNative, ProjectionWithARepeatedColumnKeepsItsValue) {
 
 }  // namespace
 }  // namespace sidestream::runtime
+
+namespace sidestream::runtime {
+namespace {
+
+graph::ExprSpecPtr WholeValue() {
+  auto v = std::make_shared<graph::ExprSpec>();
+  v->kind = graph::ExprSpec::Kind::kValue;
+  return v;
+}
+graph::Step Project(std::string id, std::string input, std::vector<std::string> columns) {
+  graph::Step s;
+  s.id = std::move(id);
+  s.input = std::move(input);
+  s.kind = graph::StepKind::kProject;
+  s.columns = std::move(columns);
+  return s;
+}
+constexpr int kContains = 18;
+
+// Partial decoding (Plan::partial_doc_keys): the leading filter/assign/project
+// read x and y only, so the decoder skips every other key; what comes out must
+// be exactly what the full document gives, key order included.
+TEST(ExecutorNative, PartialDecodingGivesTheFullDocumentsResults) {
+  auto plan = Compile({Native("filter-1", "in", graph::StepKind::kFilterExpr, Bin(kGt, Col("x"), Lit("0"))),
+                       Native("assign-2", "filter-1", graph::StepKind::kAssign, Bin(kAdd, Col("x"), Col("y")), "z"),
+                       Project("project-3", "assign-2", {"z", "x"}), ToOut("to_topic-4", "project-3")});
+  ASSERT_TRUE(plan->decodes_first());
+  ASSERT_TRUE(plan->partial_doc_keys().has_value());
+  EXPECT_EQ(*plan->partial_doc_keys(), (std::vector<std::string>{"x", "y", "z"}));
+  EXPECT_EQ(plan->partial_doc_end(), 3u);
+  FakeClient client(plan.get());
+  MemorySink sink;
+  Executor ex(plan.get(), &client, &sink);
+  std::vector<Record> batch = {
+      Rec(0, 1, R"({"pad":"aaaa","z":"old","x":1,"y":2,"w":[1,{"x":-5}]})"),  // z replaced in place
+      Rec(0, 2, R"({"x":2,"x":5,"y":1})"),                                      // a repeated key: the last wins
+      Rec(0, 3, R"({"x":{"n":1},"y":1})"),                                      // dict > int: TypeError
+      Rec(0, 4, R"({"y":1})"),                                                  // KeyError, as in full
+  };
+  client.verdict = true;  // skip the failing ones
+  std::vector<RecordFate> fates;
+  ASSERT_FALSE(ex.Process(batch, &fates).has_value());
+  ASSERT_EQ(sink.messages.size(), 2u);
+  EXPECT_EQ(*sink.messages[0].value, R"({"z":3,"x":1})");
+  EXPECT_EQ(*sink.messages[1].value, R"({"z":6,"x":5})");
+  EXPECT_EQ(fates[2].kind, RecordFate::Kind::kSkipped);
+  EXPECT_EQ(fates[3].kind, RecordFate::Kind::kSkipped);
+  EXPECT_EQ(client.asked.size(), 2u);
+}
+
+TEST(PlanDocAccess, PartialDecodingOnlyWhenNothingSeesTheWholeValue) {
+  // A filter alone: the value goes out as it came, whole.
+  auto filter_only = Compile({Native("filter-1", "in", graph::StepKind::kFilterExpr, Bin(kGt, Col("x"), Lit("0"))),
+                              ToOut("to_topic-2", "filter-1")});
+  EXPECT_TRUE(filter_only->decodes_first());
+  EXPECT_FALSE(filter_only->partial_doc_keys().has_value());
+  // sdf.contains("x") reads the value as a whole (its keys).
+  auto contains = Compile({Native("filter-1", "in", graph::StepKind::kFilterExpr,
+                                  Bin(kContains, WholeValue(), Lit("\"x\""))),
+                           Project("project-2", "filter-1", {"x"})});
+  EXPECT_FALSE(contains->partial_doc_keys().has_value());
+  // sdf["z"] = sdf.apply(f): the client gets the whole value.
+  auto apply_whole = Compile({Native("assign-1", "in", graph::StepKind::kAssign, ApplyFn("f", WholeValue()), "z"),
+                              Project("project-2", "assign-1", {"z"})});
+  EXPECT_FALSE(apply_whole->partial_doc_keys().has_value());
+  // A client function first: nothing is decoded before it.
+  auto fn_first = Compile({Fn("apply-1", "in", graph::StepKind::kApply, "f"), Project("project-2", "apply-1", {"x"})});
+  EXPECT_FALSE(fn_first->decodes_first());
+  EXPECT_FALSE(fn_first->partial_doc_keys().has_value());
+  // Nested reads need their top-level key; series.apply arguments count.
+  auto nested = Compile({Native("assign-1", "in", graph::StepKind::kAssign,
+                                ApplyFn("f", Col("b", Col("a"))), "z"),
+                         Project("project-2", "assign-1", {"z"}), ToOut("to_topic-3", "project-2")});
+  ASSERT_TRUE(nested->partial_doc_keys().has_value());
+  EXPECT_EQ(*nested->partial_doc_keys(), (std::vector<std::string>{"a", "z"}));
+  EXPECT_EQ(nested->partial_doc_end(), 2u);
+}
+
+}  // namespace
+}  // namespace sidestream::runtime

@@ -404,7 +404,81 @@ absl::StatusOr<std::unique_ptr<Plan>> Plan::Compile(const PipelineSpec& spec,
   // Segment pointers into the vector may dangle after push_back: node ids are
   // indices, so nothing else holds them.
   plan->plan_id_ = PlanIdOf(spec, chain);
+  plan->AnalyzeDocAccess();
   return plan;
+}
+
+namespace {
+
+// True when every use of the record value in `e` is `value[<string>]`
+// (possibly indexed further); adds those top-level keys to `keys`.
+bool OnlyTopLevelReads(const expr::Expr& e, std::set<std::string>& keys) {
+  switch (e.kind) {
+    case expr::Expr::Kind::kValue:
+      return false;  // the value as a whole
+    case expr::Expr::Kind::kGetItem:
+      if (e.left->kind == expr::Expr::Kind::kValue) {
+        if (!e.literal.is_string()) return false;
+        keys.insert(e.literal.get<std::string>());
+        return true;
+      }
+      return OnlyTopLevelReads(*e.left, keys);
+    case expr::Expr::Kind::kLiteral:
+    case expr::Expr::Kind::kSlot:
+      return true;
+    case expr::Expr::Kind::kUnary:
+      return OnlyTopLevelReads(*e.left, keys);
+    case expr::Expr::Kind::kBinary:
+      return OnlyTopLevelReads(*e.left, keys) && OnlyTopLevelReads(*e.right, keys);
+  }
+  return false;
+}
+
+bool OnlyTopLevelReads(const CompiledExpr& ce, std::set<std::string>& keys) {
+  if (!OnlyTopLevelReads(*ce.root, keys)) return false;
+  for (const ApplyCall& call : ce.calls) {
+    if (!OnlyTopLevelReads(*call.argument, keys)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+void Plan::AnalyzeDocAccess() {
+  decodes_first_ = false;
+  partial_doc_keys_.reset();
+  partial_doc_end_ = 0;
+  if (nodes_.empty()) return;
+  const PlanNode::Kind first = nodes_.front().kind;
+  decodes_first_ = first == PlanNode::Kind::kAssign || first == PlanNode::Kind::kFilterExpr ||
+                   first == PlanNode::Kind::kMapExpr || first == PlanNode::Kind::kProject;
+  if (!decodes_first_) return;
+  // Walk the leading native steps up to the first one that replaces the
+  // value (a projection or a map); every read before it must be a top-level
+  // key. An assignment adds or replaces a key: the projection after it then
+  // reads the assigned value whether or not the key was decoded.
+  std::set<std::string> keys;
+  for (size_t i = 0; i < nodes_.size(); ++i) {
+    const PlanNode& node = nodes_[i];
+    switch (node.kind) {
+      case PlanNode::Kind::kAssign:
+      case PlanNode::Kind::kFilterExpr:
+        if (!node.expr || !OnlyTopLevelReads(*node.expr, keys)) return;
+        break;
+      case PlanNode::Kind::kMapExpr:
+        if (!node.expr || !OnlyTopLevelReads(*node.expr, keys)) return;
+        partial_doc_keys_.emplace(keys.begin(), keys.end());
+        partial_doc_end_ = i + 1;
+        return;
+      case PlanNode::Kind::kProject:
+        keys.insert(node.columns.begin(), node.columns.end());
+        partial_doc_keys_.emplace(keys.begin(), keys.end());
+        partial_doc_end_ = i + 1;
+        return;
+      default:
+        return;  // a client function or an output sees the whole value
+    }
+  }
 }
 
 const Segment* Plan::deserializer_segment() const {

@@ -146,6 +146,17 @@ class Plan {
   size_t native_steps() const;
   // Names of topics the plan produces to.
   std::vector<std::string> output_topics() const;
+  // Whether the first node is a native step that decodes the record value
+  // (an expression or a projection): the runner may then decode the message
+  // while deserializing it, once, instead of validating and decoding apart.
+  bool decodes_first() const { return decodes_first_; }
+  // Partial decoding: when set, the leading native steps (nodes before
+  // `partial_doc_end()`) read only these top-level keys of an object value,
+  // and the last of them (a projection or a map) replaces the value, so
+  // nothing ever sees the rest: the decoder may skip every other key.
+  // Sorted, unique. Unset when any of those steps reads the value as a whole.
+  const std::optional<std::vector<std::string>>& partial_doc_keys() const { return partial_doc_keys_; }
+  size_t partial_doc_end() const { return partial_doc_end_; }
 
  private:
   Plan() = default;
@@ -158,6 +169,12 @@ class Plan {
   std::vector<Segment> segments_;
   std::vector<PlanNode> nodes_;
   std::map<std::string, std::unique_ptr<OutputTopic>> outputs_;
+  bool decodes_first_ = false;
+  std::optional<std::vector<std::string>> partial_doc_keys_;
+  size_t partial_doc_end_ = 0;
+
+  // Sets decodes_first_ and the partial-decoding fields from nodes_.
+  void AnalyzeDocAccess();
 };
 
 }  // namespace sidestream::graph

@@ -53,9 +53,12 @@ std::optional<ErrorInfo> Executor::Process(std::vector<Record>& batch,
   std::vector<std::optional<serde::Payload>> produce_keys(batch.size());
   serialized_values_.assign(batch.size(), std::nullopt);
 
+  const auto& partial_keys = plan_->partial_doc_keys();
   for (size_t n = first_node; n < nodes.size(); ++n) {
     const graph::PlanNode& node = nodes[n];
     if (live.empty()) break;
+    // Leading native steps that read a few top-level keys decode only those.
+    doc_keys_ = partial_keys && n < plan_->partial_doc_end() ? &*partial_keys : nullptr;
     std::optional<ErrorInfo> err;
     switch (node.kind) {
       case graph::PlanNode::Kind::kSegment:
@@ -69,6 +72,7 @@ std::optional<ErrorInfo> Executor::Process(std::vector<Record>& batch,
     }
     if (err) return err;
   }
+  doc_keys_ = nullptr;
   for (int idx : live) {
     EnsurePayload(batch[idx]);
     fates[idx].kind = RecordFate::Kind::kDone;
@@ -250,7 +254,7 @@ std::optional<ErrorInfo> Executor::EvaluateAll(const graph::PlanNode& node,
                                                std::vector<expr::Value>& results) {
   const graph::CompiledExpr& ce = *node.expr;
   for (int idx : live) {
-    if (absl::Status s = EnsureDoc(batch[idx]); !s.ok()) {
+    if (absl::Status s = EnsureDoc(batch[idx], doc_keys_); !s.ok()) {
       if (auto err = NativeFailure(node, batch[idx], s, fates[idx])) return err;
       dropped[idx] = true;
     }
@@ -374,7 +378,7 @@ std::optional<ErrorInfo> Executor::RunNative(const graph::PlanNode& node, std::v
         SetDoc(r, std::move(results[idx]));
         break;
       case graph::PlanNode::Kind::kProject: {
-        if (absl::Status s = EnsureDoc(r); !s.ok()) {
+        if (absl::Status s = EnsureDoc(r, doc_keys_); !s.ok()) {
           status = s;
           break;
         }

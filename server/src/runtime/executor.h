@@ -124,6 +124,8 @@ class Executor {
   // value serializer returned for the next to_topic.
   std::vector<std::optional<serde::Payload>> serialized_values_;
   bool slow_wait_reported_ = false;  // on_slow_wait called in this Process()
+  // Keys to decode for the node being run (Plan::partial_doc_keys), or null.
+  const std::vector<std::string>* doc_keys_ = nullptr;
 };
 
 }  // namespace sidestream::runtime

@@ -204,6 +204,10 @@ std::optional<ErrorInfo> PipelineRunner::ProcessBatch(std::vector<kafka::Consume
   std::vector<Record> records;
   records.reserve(messages.size());
   std::map<kafka::TopicPartition, int64_t> next_offsets;
+  const bool decode_first = plan_->decodes_first() && plan_->value_deserializer().plain_json() &&
+                            plan_->deserializer_segment() == nullptr;
+  const std::vector<std::string>* doc_keys =
+      plan_->partial_doc_keys() ? &*plan_->partial_doc_keys() : nullptr;
   for (kafka::ConsumedMessage& m : messages) {
     // A revoke inside this poll may have taken the partition away.
     if (!assigned_.contains(m.tp)) continue;
@@ -222,12 +226,32 @@ std::optional<ErrorInfo> PipelineRunner::ProcessBatch(std::vector<kafka::Consume
     }
     absl::StatusOr<serde::Payload> key = plan_->key_deserializer().Deserialize(
         m.has_key ? std::optional<absl::string_view>(m.key) : std::nullopt);
+    const serde::Deserializer& vd = plan_->value_deserializer();
+    // A plan whose first step decodes the value: decode it here, once,
+    // instead of validating it in the deserializer and decoding it again in
+    // the step (only the keys the leading steps read, when the plan allows).
+    // What simdjson refuses takes the deserializer's path below, with its
+    // error or its fallback parser.
+    if (key.ok() && m.has_value && decode_first) {
+      expr::Value doc;
+      if (DecodeJson(m.value, doc_keys, doc)) {
+        r.key = std::move(*key);
+        if (stores_) AttachState(m, r);
+        r.doc = std::move(doc);
+        // A partial document must never be re-encoded: the plan's leading
+        // steps replace it before anything reads the payload; the original
+        // bytes stay the payload of a full one until a step changes it.
+        r.value = serde::Payload::Json(std::move(m.value));
+        r.payload_fresh = doc_keys == nullptr;
+        records.push_back(std::move(r));
+        continue;
+      }
+    }
     // The seed's split_values: a value deserializer (the Quix formats) may
     // turn one message into several rows, read from the headers, or into
     // none (IgnoreMessage). Each row becomes a record with the message's
     // meta; the offset counts as processed once the whole batch is, i.e.
     // after all its rows.
-    const serde::Deserializer& vd = plan_->value_deserializer();
     std::vector<serde::HeaderRef> header_refs;
     if (vd.split_values()) {
       header_refs.reserve(r.meta.headers.size());
@@ -254,13 +278,7 @@ std::optional<ErrorInfo> PipelineRunner::ProcessBatch(std::vector<kafka::Consume
     }
     if (values->empty()) continue;  // IgnoreMessage: nothing to run, offset still processed
     r.key = std::move(*key);
-    if (stores_) {
-      r.state_prefix = m.has_key ? m.key : std::string();
-      std::lock_guard<std::mutex> lock(state_mu_);
-      const state::StorePartition* sp = stores_->GetPartition(m.tp.topic, m.tp.partition);
-      r.state_replay = sp != nullptr && !sp->ShouldApply(m.offset);
-      r.state_epoch = epochs_[m.tp];
-    }
+    if (stores_) AttachState(m, r);
     for (size_t i = 0; i + 1 < values->size(); ++i) {  // extra rows: copies sharing the meta
       Record row = r;
       row.value = std::move((*values)[i]);
@@ -288,6 +306,14 @@ std::optional<ErrorInfo> PipelineRunner::ProcessBatch(std::vector<kafka::Consume
   }
   for (const auto& [tp, next] : next_offsets) processed_[tp] = next;
   return std::nullopt;
+}
+
+void PipelineRunner::AttachState(const kafka::ConsumedMessage& m, Record& r) {
+  r.state_prefix = m.has_key ? m.key : std::string();
+  std::lock_guard<std::mutex> lock(state_mu_);
+  const state::StorePartition* sp = stores_->GetPartition(m.tp.topic, m.tp.partition);
+  r.state_replay = sp != nullptr && !sp->ShouldApply(m.offset);
+  r.state_epoch = epochs_[m.tp];
 }
 
 std::optional<ErrorInfo> PipelineRunner::Checkpoint(CommitMode mode) {

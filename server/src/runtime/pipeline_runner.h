@@ -136,6 +136,8 @@ class PipelineRunner final : public kafka::RebalanceListener,
   RunStats Snapshot() const;
   // Deserializes and processes one poll batch. Returns the fatal error, if any.
   std::optional<ErrorInfo> ProcessBatch(std::vector<kafka::ConsumedMessage>& messages);
+  // Sets the state fields of a stateful pipeline's record of message `m`.
+  void AttachState(const kafka::ConsumedMessage& m, Record& r);
   // Flushes the producer and commits processed offsets.
   // kSync waits for the coordinator's answer (revokes, the final checkpoint);
   // kAsync only sends the commit (periodic checkpoints: the loop does not stall

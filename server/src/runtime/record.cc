@@ -6,6 +6,14 @@
 namespace sidestream::runtime {
 namespace {
 
+// Whether `key` is one of the sorted `keys` (a handful: a linear scan).
+bool Wanted(std::string_view key, const std::vector<std::string>& keys) {
+  for (const std::string& k : keys) {
+    if (k == key) return true;
+  }
+  return false;
+}
+
 expr::Value FromSimd(simdjson::dom::element e) {
   switch (e.type()) {
     case simdjson::dom::element_type::ARRAY: {
@@ -34,18 +42,30 @@ expr::Value FromSimd(simdjson::dom::element e) {
 
 }  // namespace
 
-absl::StatusOr<expr::Value> PayloadToValue(const serde::Payload& p) {
+bool DecodeJson(absl::string_view bytes, const std::vector<std::string>* only_keys, expr::Value& out) {
+  thread_local simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  if (parser.parse(bytes.data(), bytes.size(), true).get(doc) != simdjson::SUCCESS) return false;
+  if (only_keys == nullptr || doc.type() != simdjson::dom::element_type::OBJECT) {
+    out = FromSimd(doc);
+    return true;
+  }
+  out = expr::Value::object();
+  for (simdjson::dom::key_value_pair kv : simdjson::dom::object(doc)) {
+    if (Wanted(kv.key, *only_keys)) out[std::string(kv.key)] = FromSimd(kv.value);
+  }
+  return true;
+}
+
+absl::StatusOr<expr::Value> PayloadToValue(const serde::Payload& p, const std::vector<std::string>* only_keys) {
   switch (p.kind) {
     case serde::PayloadKind::kNull:
       return expr::Value();
     case serde::PayloadKind::kRaw:
       return expr::Value::binary(std::vector<uint8_t>(p.data.begin(), p.data.end()));
     case serde::PayloadKind::kJson: {
-      thread_local simdjson::dom::parser parser;
-      simdjson::dom::element doc;
-      if (parser.parse(p.data.data(), p.data.size(), true).get(doc) == simdjson::SUCCESS) {
-        return FromSimd(doc);
-      }
+      expr::Value decoded;
+      if (DecodeJson(p.data, only_keys, decoded)) return decoded;
       // Rare: what simdjson refuses (e.g. integers beyond 64 bits) nlohmann may read.
       expr::Value v = expr::Value::parse(p.data, nullptr, /*allow_exceptions=*/false);
       if (v.is_discarded()) {
@@ -69,9 +89,9 @@ serde::Payload ValueToPayload(const expr::Value& v) {
   return serde::Payload::Json(v.dump(-1, ' ', false, expr::Value::error_handler_t::replace));
 }
 
-absl::Status EnsureDoc(Record& r) {
+absl::Status EnsureDoc(Record& r, const std::vector<std::string>* only_keys) {
   if (r.doc.has_value()) return absl::OkStatus();
-  auto v = PayloadToValue(r.value);
+  auto v = PayloadToValue(r.value, only_keys);
   if (!v.ok()) return v.status();
   r.doc = std::move(*v);
   return absl::OkStatus();

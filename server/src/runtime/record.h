@@ -10,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "expr/expr.h"
 #include "serde/payload.h"
 
@@ -54,9 +55,11 @@ struct StateUpdate {
   std::optional<std::string> value;  // nullopt = delete
 };
 
-// Decodes the payload into `doc` if not done yet. Errors: INVALID_ARGUMENT
+// Decodes the payload into `doc` if not done yet. With `only_keys` (sorted
+// top-level keys, graph::Plan::partial_doc_keys), an object value keeps only
+// those keys: for steps proven to read nothing else. Errors: INVALID_ARGUMENT
 // for JSON text that does not parse (cannot happen for validated input).
-absl::Status EnsureDoc(Record& r);
+absl::Status EnsureDoc(Record& r, const std::vector<std::string>* only_keys = nullptr);
 // Re-encodes `doc` into the payload if a native step changed it.
 void EnsurePayload(Record& r);
 // Replaces the value with a payload (e.g. a client result).
@@ -64,7 +67,13 @@ void SetPayload(Record& r, serde::Payload p);
 // Replaces the value with a document (a native step's result).
 void SetDoc(Record& r, expr::Value v);
 // Payload <-> document conversions.
-absl::StatusOr<expr::Value> PayloadToValue(const serde::Payload& p);
+absl::StatusOr<expr::Value> PayloadToValue(const serde::Payload& p,
+                                           const std::vector<std::string>* only_keys = nullptr);
+// Decodes JSON text with simdjson (keeping only `only_keys` of an object
+// when given). False when simdjson refuses it: invalid JSON, or what only
+// Python's parser takes (integers beyond 64 bits); the caller then falls back
+// to the full validating path.
+bool DecodeJson(absl::string_view bytes, const std::vector<std::string>* only_keys, expr::Value& out);
 serde::Payload ValueToPayload(const expr::Value& v);
 
 // An error with the context a user needs to act on it.

@@ -140,6 +140,7 @@ class JsonDeserializer final : public Deserializer {
     }
     return wrap_.Apply(Payload::Json(std::string(*bytes)));
   }
+  bool plain_json() const override { return !wrap_.active(); }
 
  private:
   ColumnWrap wrap_;

@@ -44,6 +44,12 @@ class Deserializer {
   // records (or none), so callers must use DeserializeMany. Default: false.
   virtual bool split_values() const { return false; }
 
+  // Whether a non-null message deserializes to Payload::Json of its very
+  // bytes once they are valid JSON (the plain "json" deserializer): a caller
+  // that decodes the JSON anyway may do so instead of Deserialize, and use
+  // Deserialize only when its decoder refuses the bytes. Default: false.
+  virtual bool plain_json() const { return false; }
+
   // Deserializes a message value that may hold several rows, given the
   // message headers. An empty result is the seed's IgnoreMessage: skip the
   // message (its offset still counts as processed). The default wraps
