@@ -227,5 +227,94 @@ TEST_F(PipelineRunnerKafkaTest, ClientLostMidRunCommitsOnlyFinishedWorkAndResume
   EXPECT_EQ(produced.size(), static_cast<size_t>(kMessages));  // at least once, none missing
 }
 
+// Adaptive linger: with a 10 s linger.ms and no periodic checkpoint, a trickle
+// of messages (~25/s, "light traffic") still comes out while it lasts, because
+// each batch's outputs are nudged out; with the nudge disabled none is.
+TEST_F(PipelineRunnerKafkaTest, LightTrafficIsSentWithoutWaitingForTheLinger) {
+  for (double nudge_below : {2000.0, 0.0}) {
+    SCOPED_TRACE(absl::StrCat("nudge_below_rate=", nudge_below));
+    // Fresh topics and group per round (SetUp's backlog is not used here).
+    const std::string tag = absl::StrCat(suffix_, "-", static_cast<int>(nudge_below));
+    const std::string in = "it-trickle-in-" + tag, out = "it-trickle-out-" + tag;
+    ASSERT_TRUE(kafka::CreateTopic(Broker(), in, 1, 20s).ok());
+    ASSERT_TRUE(kafka::CreateTopic(Broker(), out, 1, 20s).ok());
+    graph::PipelineSpec spec;
+    spec.topics = {graph::TopicSpec{in}, graph::TopicSpec{out}};
+    spec.source_topic = in;
+    graph::Step filter;  // native only: sdf[sdf["i"] >= 0]
+    filter.id = "filter-1";
+    filter.input = in;
+    filter.kind = graph::StepKind::kFilterExpr;
+    auto value = std::make_shared<graph::ExprSpec>();
+    value->kind = graph::ExprSpec::Kind::kValue;
+    auto col = std::make_shared<graph::ExprSpec>();
+    col->kind = graph::ExprSpec::Kind::kGetItem;
+    col->left = value;
+    col->literal_json = "\"i\"";
+    auto zero = std::make_shared<graph::ExprSpec>();
+    zero->kind = graph::ExprSpec::Kind::kLiteral;
+    zero->literal_json = "0";
+    auto ge = std::make_shared<graph::ExprSpec>();
+    ge->kind = graph::ExprSpec::Kind::kBinary;
+    ge->op = 13;  // GE
+    ge->left = col;
+    ge->right = zero;
+    filter.expr = ge;
+    graph::Step to;
+    to.id = "to_topic-2";
+    to.input = "filter-1";
+    to.kind = graph::StepKind::kToTopic;
+    to.topic = out;
+    spec.steps = {filter, to};
+    auto plan = graph::Plan::Compile(spec);
+    ASSERT_TRUE(plan.ok()) << plan.status();
+
+    PipelineOptions o = Options();
+    o.name = o.consumer.group_id = "it-trickle-group-" + tag;
+    o.producer.extra = {{"linger.ms", "10000"}};
+    o.commit_interval = 600s;  // no periodic checkpoint (its flush would send)
+    o.poll_timeout = 1000ms;
+    o.nudge_below_rate = nudge_below;
+    CountingClient client;
+    auto runner = PipelineRunner::Create(o, plan->get(), &client);
+    ASSERT_TRUE(runner.ok()) << runner.status();
+    std::thread t([&] { (void)(*runner)->Run(); });
+    // Wait for the assignment (an empty topic: nothing to see but the lag).
+    std::this_thread::sleep_for(3s);
+
+    auto producer = kafka::Producer::Create({Broker(), "murmur2", {{"linger.ms", "0"}}});
+    ASSERT_TRUE(producer.ok());
+    constexpr int kTrickle = 40, kMeasureAt = 30;
+    int64_t delivered = -1;
+    uint64_t nudges = 0, commits = 0;
+    for (int i = 0; i < kTrickle; ++i) {
+      ASSERT_TRUE((*producer)->Produce(in, "k", absl::StrCat("{\"i\":", i, "}"), {}).ok());
+      (*producer)->Poll();
+      // Shorter than the runner's 100 ms poll wait: its polls do not come back
+      // empty, so no idle checkpoint flushes during the trickle.
+      std::this_thread::sleep_for(40ms);
+      if (i == kMeasureAt) {
+        // Counters first: a checkpoint after them can only add deliveries.
+        commits = (*runner)->counters().commits.load();
+        nudges = (*runner)->counters().producer_nudges.load();
+        auto ends = kafka::EndOffsets(Broker(), out, 1, 5s);
+        ASSERT_TRUE(ends.ok());
+        delivered = (*ends)[0];
+      }
+    }
+    (*runner)->RequestStop();
+    t.join();
+    if (nudge_below > 0) {
+      EXPECT_GT(nudges, 0u);
+      // All but the last few (not polled yet, or their nudge still running).
+      EXPECT_GE(delivered, kMeasureAt - 5) << "commits " << commits;
+    } else {
+      EXPECT_EQ(nudges, 0u);
+      // Held by the 10 s linger, unless a checkpoint flushed (none expected).
+      if (commits == 0) EXPECT_EQ(delivered, 0);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace sidestream::runtime

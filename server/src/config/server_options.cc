@@ -104,6 +104,17 @@ const std::vector<FlagDef>& Flags() {
          o.max_batch = n;
          return absl::OkStatus();
        }},
+      {"nudge-below-rate", "SIDESTREAM_NUDGE_BELOW_RATE", "2000",
+       "Adaptive linger: while a pipeline produces fewer messages per second than this, each batch's "
+       "outputs are sent at once instead of waiting for the producer's linger.ms; 0 always lingers.",
+       [](ServerOptions& o, const std::string& v) {
+         double r = 0;
+         if (!absl::SimpleAtod(v, &r) || r < 0 || r > 1e9) {
+           return absl::InvalidArgumentError(absl::StrCat("--nudge-below-rate: '", v, "' is not in 0..1e9"));
+         }
+         o.nudge_below_rate = r;
+         return absl::OkStatus();
+       }},
       {"invoke-layout", "SIDESTREAM_INVOKE_LAYOUT", "packed",
        "Layout of the record batches sent to clients: packed (columns, to clients that support it) or "
        "records (one message per record, for every client).",

@@ -27,6 +27,10 @@ struct ServerOptions {
   std::chrono::milliseconds broker_timeout{10000};
   // Most messages per poll batch. Default: 1000.
   int max_batch = 1000;
+  // Adaptive linger: below this many produced messages per second a
+  // pipeline sends each batch's outputs at once instead of after the
+  // producer's linger.ms. 0 = always linger. Default: 2000.
+  double nudge_below_rate = 2000;
   // Send InvokeBatch records in the packed layout to clients that negotiate
   // the "packed-batch/1" capability; false keeps one InvokeRecord per record
   // for every client (to compare layouts, or to work around a client bug).

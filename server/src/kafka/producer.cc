@@ -36,9 +36,10 @@ class Producer::DeliveryCb : public RdKafka::DeliveryReportCb {
 
 absl::StatusOr<std::unique_ptr<Producer>> Producer::Create(const ProducerOptions& options) {
   if (auto s = RefuseReservedProducerKeys(options.extra); !s.ok()) return s;
-  // linger.ms 5: every message waits up to 5 ms at light traffic, but 1 ms
-  // cost ~5 % native throughput and a flush-nudge when caught up worsened the
-  // 10k msgs/s p99 (bench/RESULTS.md, "Latency tail"); clients may override it.
+  // linger.ms 5 batches well under load (1 ms cost ~5 % native throughput,
+  // bench/RESULTS.md, "Latency tail"); at light traffic the pipeline runner
+  // lifts it with Nudge (PipelineOptions::nudge_below_rate). Clients may
+  // override it.
   Settings settings = {
       {"enable.idempotence", "true"},  // keeps per-partition order under retries
       {"linger.ms", "5"},
@@ -113,6 +114,11 @@ absl::Status Producer::Flush(std::chrono::milliseconds timeout) {
   }
   if (err != RdKafka::ERR_NO_ERROR) return absl::UnavailableError(RdKafka::err2str(err));
   return absl::OkStatus();
+}
+
+void Producer::Nudge(std::chrono::milliseconds timeout) {
+  if (producer_->outq_len() == 0) return;
+  (void)producer_->flush(static_cast<int>(timeout.count()));
 }
 
 int Producer::OutstandingCount() const { return producer_->outq_len(); }

@@ -51,6 +51,10 @@ class Producer {
   // `timeout`. Returns the first delivery error since the previous Flush
   // (then forgets it), or DEADLINE_EXCEEDED.
   absl::Status Flush(std::chrono::milliseconds timeout);
+  // Sends what the producer holds now instead of after linger.ms: waits up to
+  // `timeout` for deliveries (librdkafka lifts the linger only while a flush
+  // lasts). Unlike Flush, takes no delivery error: the next Flush reports it.
+  void Nudge(std::chrono::milliseconds timeout);
   // Messages enqueued but not yet delivered.
   int OutstandingCount() const;
   uint64_t delivered_count() const;

@@ -208,6 +208,9 @@ std::string SidestreamService::RenderMetrics() {
   counter("sidestream_state_writes_total", "State updates (set/delete) applied.",
           &runtime::PipelineCounters::state_writes);
   counter("sidestream_checkpoint_commits_total", "Offset commits at checkpoints.", &runtime::PipelineCounters::commits);
+  counter("sidestream_producer_nudges_total",
+          "Batches whose outputs were sent at once instead of after linger.ms (light traffic).",
+          &runtime::PipelineCounters::producer_nudges);
   counter("sidestream_fetch_pauses_total", "Times fetching was paused because the client was slow to answer.",
           &runtime::PipelineCounters::pauses);
   auto histogram = [&](const char* name, const char* help,

@@ -190,6 +190,7 @@ grpc::Status Session::Register(const v1::Register& reg) {
     po.commit_enabled = !app_config_.has_auto_commit_enable() || app_config_.auto_commit_enable();
     po.report_processed = app_config_.report_processed();
     po.max_batch = static_cast<size_t>(options_->max_batch);
+    po.nudge_below_rate = options_->nudge_below_rate;
     po.state.root = options_->state_dir;
     po.client_state_dir = app_config_.state_dir().empty() ? "state" : app_config_.state_dir();
     if (app_config_.has_rocksdb_options()) {

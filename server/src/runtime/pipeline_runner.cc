@@ -147,8 +147,15 @@ std::optional<ErrorInfo> PipelineRunner::Run() {
       if (failure) break;
       dirty_ = true;
     }
-    producer_->Poll();
     auto now = std::chrono::steady_clock::now();
+    UpdateProduceRate(now);
+    if (light_traffic_ && !caught_up && polled.messages.size() < options_.max_batch) {
+      producer_->Nudge(std::chrono::milliseconds(1));
+      counters_.producer_nudges.fetch_add(1, std::memory_order_relaxed);
+      now = std::chrono::steady_clock::now();
+    } else {
+      producer_->Poll();
+    }
     process_s_ += std::chrono::duration<double>(now - t_polled).count();
     // Checkpoint every commit_interval, and as soon as the consumer has caught
     // up (a poll found nothing) so that idle pipelines have their offsets
@@ -432,6 +439,22 @@ void PipelineRunner::ResumeFetching() {
   SS_LOG(kInfo, "pipeline.resumed")
       .Kv("pipeline", options_.name)
       .Kv("paused_s", std::chrono::duration<double>(std::chrono::steady_clock::now() - paused_at_).count());
+}
+
+void PipelineRunner::UpdateProduceRate(std::chrono::steady_clock::time_point now) {
+  if (options_.nudge_below_rate <= 0) return;
+  if (rate_window_start_ == std::chrono::steady_clock::time_point{}) {
+    rate_window_start_ = now;
+    rate_window_produced_ = counters_.produced.load(std::memory_order_relaxed);
+    return;
+  }
+  const double secs = std::chrono::duration<double>(now - rate_window_start_).count();
+  if (secs < 0.1) return;
+  const uint64_t produced = counters_.produced.load(std::memory_order_relaxed);
+  produce_rate_ = static_cast<double>(produced - rate_window_produced_) / secs;
+  rate_window_start_ = now;
+  rate_window_produced_ = produced;
+  light_traffic_ = produce_rate_ < options_.nudge_below_rate;
 }
 
 void PipelineRunner::MaybeLogProgress(bool force) {

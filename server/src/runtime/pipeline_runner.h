@@ -48,6 +48,12 @@ struct PipelineOptions {
   bool report_processed = false;
   // Most messages per poll batch. Default: 1000.
   size_t max_batch = 1000;
+  // Adaptive linger: while the pipeline produces fewer than this many
+  // messages per second, each batch's outputs are sent at once
+  // (Producer::Nudge, up to 1 ms) instead of waiting for linger.ms, which
+  // at such rates would gather only a few messages per request. Above it the
+  // linger batches as configured. 0 disables. Default: 2000.
+  double nudge_below_rate = 2000;
   // Longest wait for the producer at a checkpoint. Default: 30 s.
   std::chrono::milliseconds flush_timeout{30000};
   // Time between INFO progress lines. Default: 10 s.
@@ -83,6 +89,7 @@ struct PipelineCounters {
   std::atomic<uint64_t> state_read_requests{0};  // StateRead round-trips
   std::atomic<uint64_t> state_writes{0};  // set/delete updates applied
   std::atomic<uint64_t> pauses{0};  // fetching paused for a slow client
+  std::atomic<uint64_t> producer_nudges{0};  // batches sent without linger (light traffic)
 };
 
 // What one Run() did (counter differences over the run).
@@ -193,6 +200,13 @@ class PipelineRunner final : public kafka::RebalanceListener,
   // Seconds spent waiting in poll, processing and checkpointing since the
   // last progress line (where the loop's time goes).
   double poll_s_ = 0, process_s_ = 0, checkpoint_s_ = 0;
+  // Produce rate over the last ~100 ms window, for the adaptive linger.
+  std::chrono::steady_clock::time_point rate_window_start_{};
+  uint64_t rate_window_produced_ = 0;
+  double produce_rate_ = 0;
+  // Whether the last rate window was light traffic (nudges the producer).
+  bool light_traffic_ = false;
+  void UpdateProduceRate(std::chrono::steady_clock::time_point now);
 };
 
 }  // namespace sidestream::runtime
