@@ -212,5 +212,86 @@ TEST(PlanSerde, StatefulOrUnnamedClientSerdeIsRejected) {
             std::string::npos);
 }
 
+// The seed's split_values / extra_headers sent with a named (de)serializer
+// (no client function) used to be dropped without a word. They are accepted
+// only where the named serializer does the same on its own.
+
+TEST(PlanSerde, SplitValuesOnANamedDeserializerThatDoesNotSplitIsRejected) {
+  PipelineSpec p = Base();
+  In(p).value_deserializer_extras.split_values = true;  // value_deserializer "json"
+  EXPECT_EQ(ErrorOf(p),
+            "topic 'in' value deserializer: split_values would be ignored: the sidecar deserializer 'json' "
+            "does not split values (split_values is for client deserializers)");
+  In(p).value_deserializer = {"", {}};  // an empty name is "json" too
+  EXPECT_NE(ErrorOf(p).find("the sidecar deserializer 'json'"), std::string::npos);
+}
+
+TEST(PlanSerde, SplitValuesOnTheQuixDeserializerIsAccepted) {
+  PipelineSpec p = Base();
+  In(p).value_deserializer = {"quix", {}};
+  In(p).value_deserializer_extras.split_values = true;  // what "quix" does anyway
+  auto plan = Plan::Compile(p);
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  EXPECT_TRUE((*plan)->value_deserializer().split_values());
+}
+
+TEST(PlanSerde, SplitValuesOnANamedKeyDeserializerIsRejected) {
+  PipelineSpec p = Base();
+  In(p).key_deserializer = {"quix", {}};  // splits as a value deserializer only
+  In(p).key_deserializer_extras.split_values = true;
+  EXPECT_EQ(ErrorOf(p), "topic 'in' key deserializer: split_values is only for value deserializers");
+}
+
+TEST(PlanSerde, ExtraHeadersOnANamedValueSerializerWithoutHeadersAreRejectedNamingTheStep) {
+  PipelineSpec p = Base();
+  Out(p).value_serializer_extras.extra_headers = {{"h", "v"}};  // value_serializer "json"
+  EXPECT_EQ(ErrorOf(p),
+            "step 'to_topic-2': topic 'out' value serializer: extra_headers would be ignored: the sidecar "
+            "serializer 'json' adds no headers (extra_headers are for client serializers)");
+  Out(p).value_serializer = {"quix_timeseries", {}};  // as_legacy: no headers
+  EXPECT_NE(ErrorOf(p).find("the sidecar serializer 'quix_timeseries' adds no headers"), std::string::npos);
+}
+
+TEST(PlanSerde, ExtraHeadersOnAQuixSerializerMustBeItsOwn) {
+  PipelineSpec p = Base();
+  Out(p).value_serializer = {"quix_timeseries", {{"as_legacy", "false"}}};
+  Out(p).value_serializer_extras.extra_headers = {{"__Q_ModelKey", "TimeseriesData"}, {"__Q_CodecId", "JT"}};
+  auto plan = Plan::Compile(p);
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  const PlanNode& to_topic = (*plan)->nodes().back();
+  ASSERT_EQ(to_topic.kind, PlanNode::Kind::kToTopic);
+  ASSERT_EQ(to_topic.output->headers.size(), 2u);  // once, not twice
+  EXPECT_EQ(to_topic.output->headers[0].first, "__Q_ModelKey");
+
+  Out(p).value_serializer_extras.extra_headers.emplace_back("mine", std::nullopt);
+  EXPECT_EQ(ErrorOf(p),
+            "step 'to_topic-2': topic 'out' value serializer: extra_headers would be ignored: the sidecar "
+            "serializer 'quix_timeseries' adds exactly its own headers [__Q_ModelKey=TimeseriesData, "
+            "__Q_CodecId=JT] (extra_headers are for client serializers)");
+}
+
+TEST(PlanSerde, OptionsOnTheWrongNamedRoleAreRejected) {
+  PipelineSpec p = Base();
+  Out(p).key_serializer_extras.extra_headers = {{"h", std::nullopt}};
+  EXPECT_EQ(ErrorOf(p),
+            "step 'to_topic-2': topic 'out' key serializer: extra_headers are only for value serializers");
+  p = Base();
+  Out(p).value_serializer_extras.split_values = true;
+  EXPECT_EQ(ErrorOf(p),
+            "step 'to_topic-2': topic 'out' value serializer: split_values is only for value deserializers");
+  p = Base();
+  In(p).value_deserializer_extras.extra_headers = {{"h", "v"}};
+  EXPECT_EQ(ErrorOf(p), "topic 'in' value deserializer: extra_headers are only for value serializers");
+}
+
+TEST(PlanSerde, OptionsOnNamedRolesThePipelineDoesNotUseAreIgnored) {
+  // Like the rest of those roles' specs (and client serializers of the source topic).
+  PipelineSpec p = Base();
+  In(p).value_serializer_extras.extra_headers = {{"h", "v"}};
+  Out(p).value_deserializer_extras.split_values = true;
+  auto plan = Plan::Compile(p);
+  EXPECT_TRUE(plan.ok()) << plan.status();
+}
+
 }  // namespace
 }  // namespace sidestream::graph

@@ -65,6 +65,16 @@ struct ClientSerde {
   std::vector<std::pair<std::string, std::optional<std::string>>> extra_headers;
 };
 
+// The seed's split_values / extra_headers as a client sent them with a
+// sidecar (named) serializer, i.e. without a client function. The sidecar
+// does only what its serializer does on its own (the Quix formats split
+// values and add their headers), so Plan::Compile rejects any other use
+// instead of ignoring it.
+struct NamedSerdeExtras {
+  bool split_values = false;
+  std::vector<std::pair<std::string, std::optional<std::string>>> extra_headers;
+};
+
 struct TopicSpec {
   std::string name;
   serde::SerdeSpec value_deserializer{"json", {}};
@@ -76,6 +86,12 @@ struct TopicSpec {
   std::optional<ClientSerde> client_key_deserializer;
   std::optional<ClientSerde> client_value_serializer;
   std::optional<ClientSerde> client_key_serializer;
+  // What the client asked of each role's named serializer beyond its name
+  // and options; empty for a role with a client function.
+  NamedSerdeExtras value_deserializer_extras;
+  NamedSerdeExtras key_deserializer_extras;
+  NamedSerdeExtras value_serializer_extras;
+  NamedSerdeExtras key_serializer_extras;
 };
 
 struct PipelineSpec {

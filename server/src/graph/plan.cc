@@ -69,6 +69,47 @@ absl::Status CheckClientSerde(const TopicSpec& t, absl::string_view role, const 
   return absl::OkStatus();
 }
 
+// Checks the split_values / extra_headers sent with the named (de)serializer
+// `named` of topic `t` in `role`: the sidecar only does what that serializer
+// does on its own, so they may ask for nothing else. `value_deserializer` /
+// `value_serializer` is the serializer made from `named` when `role` is that
+// one, else nullptr.
+absl::Status CheckNamedExtras(const TopicSpec& t, absl::string_view role, const serde::SerdeSpec& named,
+                              const NamedSerdeExtras& extras, const serde::Deserializer* value_deserializer,
+                              const serde::Serializer* value_serializer) {
+  auto fail = [&](absl::string_view why) {
+    return absl::InvalidArgumentError(absl::StrCat("topic '", t.name, "' ", role, ": ", why));
+  };
+  // As serde::Make* reads it ("" is json); both arms string_view, so no temporary string.
+  const absl::string_view name = named.name.empty() ? absl::string_view("json") : absl::string_view(named.name);
+  if (extras.split_values) {
+    if (value_deserializer == nullptr) return fail("split_values is only for value deserializers");
+    if (!value_deserializer->split_values()) {
+      return fail(absl::StrCat("split_values would be ignored: the sidecar deserializer '", name,
+                               "' does not split values (split_values is for client deserializers)"));
+    }
+  }
+  if (!extras.extra_headers.empty()) {
+    if (value_serializer == nullptr) return fail("extra_headers are only for value serializers");
+    std::vector<std::pair<std::string, std::optional<std::string>>> own;
+    for (auto& [k, v] : value_serializer->ExtraHeaders()) own.emplace_back(std::move(k), std::move(v));
+    if (extras.extra_headers != own) {
+      std::string adds = "adds no headers";
+      if (!own.empty()) {
+        adds = absl::StrCat("adds exactly its own headers [",
+                            absl::StrJoin(own, ", ",
+                                          [](std::string* out, const auto& h) {
+                                            absl::StrAppend(out, h.first, "=", *h.second);
+                                          }),
+                            "]");
+      }
+      return fail(absl::StrCat("extra_headers would be ignored: the sidecar serializer '", name, "' ", adds,
+                               " (extra_headers are for client serializers)"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<expr::Value> ParseLiteral(const Step& step, const std::string& text) {
   expr::Value v = expr::Value::parse(text, nullptr, /*allow_exceptions=*/false);
   if (v.is_discarded()) {
@@ -213,6 +254,20 @@ absl::StatusOr<std::unique_ptr<Plan>> Plan::Compile(const PipelineSpec& spec,
     if (!kd.ok()) return absl::InvalidArgumentError(absl::StrCat("topic '", spec.source_topic, "' key: ", kd.status().message()));
     auto vd = serde::MakeDeserializer(source.client_value_deserializer ? kBytes : source.value_deserializer);
     if (!vd.ok()) return absl::InvalidArgumentError(absl::StrCat("topic '", spec.source_topic, "' value: ", vd.status().message()));
+    if (!source.client_key_deserializer) {
+      if (auto st = CheckNamedExtras(source, "key deserializer", source.key_deserializer,
+                                     source.key_deserializer_extras, nullptr, nullptr);
+          !st.ok()) {
+        return st;
+      }
+    }
+    if (!source.client_value_deserializer) {
+      if (auto st = CheckNamedExtras(source, "value deserializer", source.value_deserializer,
+                                     source.value_deserializer_extras, vd->get(), nullptr);
+          !st.ok()) {
+        return st;
+      }
+    }
     plan->key_deserializer_ = std::move(*kd);
     plan->value_deserializer_ = std::move(*vd);
   }
@@ -350,6 +405,11 @@ absl::StatusOr<std::unique_ptr<Plan>> Plan::Compile(const PipelineSpec& spec,
           if (!client_key) {
             auto ks = serde::MakeSerializer(ts.key_serializer);
             if (!ks.ok()) return StepError(*s, absl::StrCat("topic '", s->topic, "' key: ", ks.status().message()));
+            if (auto st = CheckNamedExtras(ts, "key serializer", ts.key_serializer, ts.key_serializer_extras,
+                                           nullptr, nullptr);
+                !st.ok()) {
+              return StepError(*s, st.message());
+            }
             out->key_serializer = std::move(*ks);
           }
           if (client_value) {
@@ -357,6 +417,11 @@ absl::StatusOr<std::unique_ptr<Plan>> Plan::Compile(const PipelineSpec& spec,
           } else {
             auto vs = serde::MakeSerializer(ts.value_serializer);
             if (!vs.ok()) return StepError(*s, absl::StrCat("topic '", s->topic, "' value: ", vs.status().message()));
+            if (auto st = CheckNamedExtras(ts, "value serializer", ts.value_serializer, ts.value_serializer_extras,
+                                           nullptr, vs->get());
+                !st.ok()) {
+              return StepError(*s, st.message());
+            }
             out->value_serializer = std::move(*vs);
             for (auto& [hk, hv] : out->value_serializer->ExtraHeaders()) out->headers.emplace_back(hk, hv);
           }

@@ -14,14 +14,25 @@ graph::FunctionRef FnFrom(const v1::FunctionRef& f) {
   return graph::FunctionRef{f.function_id(), f.stateful(), f.display_name()};
 }
 
+std::vector<std::pair<std::string, std::optional<std::string>>> HeadersFrom(const v1::SerdeSpec& s) {
+  std::vector<std::pair<std::string, std::optional<std::string>>> out;
+  for (const v1::Header& h : s.extra_headers()) {
+    out.emplace_back(h.key(), h.has_value() ? std::optional<std::string>(h.value()) : std::nullopt);
+  }
+  return out;
+}
+
 // The client (de)serializer of a SerdeSpec, if it names one.
 std::optional<graph::ClientSerde> ClientSerdeFrom(bool has, const v1::SerdeSpec& s) {
   if (!has || !s.has_client_function()) return std::nullopt;
-  graph::ClientSerde c{FnFrom(s.client_function()), s.split_values(), {}};
-  for (const v1::Header& h : s.extra_headers()) {
-    c.extra_headers.emplace_back(h.key(), h.has_value() ? std::optional<std::string>(h.value()) : std::nullopt);
-  }
-  return c;
+  return graph::ClientSerde{FnFrom(s.client_function()), s.split_values(), HeadersFrom(s)};
+}
+
+// split_values / extra_headers sent with a named (de)serializer: kept so the
+// plan can reject what the sidecar would otherwise drop.
+graph::NamedSerdeExtras NamedExtrasFrom(bool has, const v1::SerdeSpec& s) {
+  if (!has || s.has_client_function()) return {};
+  return graph::NamedSerdeExtras{s.split_values(), HeadersFrom(s)};
 }
 
 void FnTo(const graph::FunctionRef& f, v1::FunctionRef* out) {
@@ -84,6 +95,10 @@ graph::PipelineSpec FromProto(const v1::Pipeline& p) {
     ts.client_key_deserializer = ClientSerdeFrom(t.has_key_deserializer(), t.key_deserializer());
     ts.client_value_serializer = ClientSerdeFrom(t.has_value_serializer(), t.value_serializer());
     ts.client_key_serializer = ClientSerdeFrom(t.has_key_serializer(), t.key_serializer());
+    ts.value_deserializer_extras = NamedExtrasFrom(t.has_value_deserializer(), t.value_deserializer());
+    ts.key_deserializer_extras = NamedExtrasFrom(t.has_key_deserializer(), t.key_deserializer());
+    ts.value_serializer_extras = NamedExtrasFrom(t.has_value_serializer(), t.value_serializer());
+    ts.key_serializer_extras = NamedExtrasFrom(t.has_key_serializer(), t.key_serializer());
     spec.topics.push_back(std::move(ts));
   }
   for (const v1::Step& s : p.steps()) {
