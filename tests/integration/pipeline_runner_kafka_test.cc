@@ -2,7 +2,12 @@
 // started by scripts/test.sh through scripts/kafka.sh): offsets are committed
 // only for finished work, a client that disappears mid-run loses nothing, and
 // a new run of the same group resumes from the committed offsets.
+#include <algorithm>
 #include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <future>
+#include <mutex>
 #include <cstdlib>
 #include <map>
 #include <set>
@@ -61,6 +66,76 @@ class CountingClient final : public ClientLink {
  private:
   int fail_from_call_;
   std::atomic<int> calls_{0};
+};
+
+// Answers every invocation from its own thread ~`delay` later, in order, like
+// a real client's worker; counts how many invocations were outstanding at most.
+class AsyncClient final : public ClientLink {
+ public:
+  explicit AsyncClient(std::chrono::milliseconds delay) : delay_(delay), worker_([this] { Serve(); }) {}
+  ~AsyncClient() override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      done_ = true;
+    }
+    cv_.notify_all();
+    worker_.join();
+  }
+  InvokeFuture Invoke(uint32_t, const std::vector<const Record*>& records) override {
+    Job job;
+    job.partition = records.empty() ? -1 : records.front()->meta.partition;
+    for (const Record* r : records) {
+      RecordOutcome o;
+      o.value = r->value;
+      job.outcomes.push_back(std::move(o));
+    }
+    InvokeFuture f = job.promise.get_future();
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const Job& earlier : jobs_) {
+      if (earlier.partition == job.partition) same_partition_overlap = true;
+    }
+    jobs_.push_back(std::move(job));
+    cv_.notify_all();
+    return f;
+  }
+  absl::StatusOr<bool> AskIgnore(ErrorStage, const ErrorInfo&, const MessageMeta*, const std::string*) override {
+    return false;
+  }
+  absl::StatusOr<std::optional<ErrorInfo>> ReportProcessed(const std::string&, int32_t,
+                                                            const std::vector<int64_t>&) override {
+    return std::optional<ErrorInfo>();
+  }
+  // Whether a call came while an earlier call for the same partition was
+  // unanswered: within one batch a partition is one call (at most 1000
+  // records), so only a batch shipped before the previous one finished
+  // (pipelining) does that.
+  std::atomic<bool> same_partition_overlap{false};
+
+ private:
+  struct Job {
+    int32_t partition = -1;
+    std::vector<RecordOutcome> outcomes;
+    std::promise<absl::StatusOr<std::vector<RecordOutcome>>> promise;
+  };
+  void Serve() {
+    std::unique_lock<std::mutex> lock(mu_);
+    for (;;) {
+      cv_.wait(lock, [this] { return done_ || !jobs_.empty(); });
+      if (done_ && jobs_.empty()) return;
+      lock.unlock();
+      std::this_thread::sleep_for(delay_);
+      lock.lock();
+      Job job = std::move(jobs_.front());
+      jobs_.pop_front();
+      job.promise.set_value(std::move(job.outcomes));
+    }
+  }
+  std::chrono::milliseconds delay_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Job> jobs_;  // guarded by mu_
+  bool done_ = false;     // guarded by mu_
+  std::thread worker_;
 };
 
 struct Msg {
@@ -141,6 +216,7 @@ class PipelineRunnerKafkaTest : public ::testing::Test {
     o.poll_timeout = 200ms;
     o.commit_interval = 200ms;
     o.max_batch = 100;
+    o.pipeline_batches = pipeline_batches_;
     return o;
   }
 
@@ -175,6 +251,30 @@ class PipelineRunnerKafkaTest : public ::testing::Test {
     return c.ok() ? *c : std::map<int32_t, int64_t>{};
   }
 
+  // The plan of SetUp (apply identity → to_topic) writing to `out`.
+  bool Recompile(const std::string& out) {
+    graph::PipelineSpec spec;
+    spec.topics = {graph::TopicSpec{in_}, graph::TopicSpec{out}};
+    spec.source_topic = in_;
+    graph::Step apply;
+    apply.id = "apply-1";
+    apply.input = in_;
+    apply.kind = graph::StepKind::kApply;
+    apply.function.function_id = "identity";
+    graph::Step to;
+    to.id = "to_topic-2";
+    to.input = "apply-1";
+    to.kind = graph::StepKind::kToTopic;
+    to.topic = out;
+    spec.steps = {apply, to};
+    auto plan = graph::Plan::Compile(spec);
+    EXPECT_TRUE(plan.ok()) << plan.status();
+    if (!plan.ok()) return false;
+    plan_ = std::move(*plan);
+    return true;
+  }
+
+  bool pipeline_batches_ = true;
   std::string suffix_, in_, out_, group_;
   std::unique_ptr<graph::Plan> plan_;
 };
@@ -225,6 +325,52 @@ TEST_F(PipelineRunnerKafkaTest, ClientLostMidRunCommitsOnlyFinishedWorkAndResume
   produced.clear();
   for (const Msg& m : ReadAll(out_)) produced.insert(m.value);
   EXPECT_EQ(produced.size(), static_cast<size_t>(kMessages));  // at least once, none missing
+}
+
+// Pipelining: with a client that answers each call later (from its own
+// thread), the runner ships the next batch before finishing the current one,
+// so more calls than one batch's (one per partition) are outstanding; every
+// output is there, in input order per key, and the committed offsets are the
+// end offsets.
+TEST_F(PipelineRunnerKafkaTest, PipelinedBatchesKeepOrderAndCommitOnlyFinishedWork) {
+  {
+    // Without pipelining no two calls of one partition overlap (and the
+    // output is complete too); this run's outputs are reread below.
+    pipeline_batches_ = false;
+    AsyncClient sequential(5ms);
+    auto failure = RunUntil(&sequential, kMessages);
+    EXPECT_FALSE(failure.has_value()) << failure->message;
+    EXPECT_FALSE(sequential.same_partition_overlap.load());
+  }
+  // A second group over the same input, pipelined, into a second output.
+  pipeline_batches_ = true;
+  group_ += "-pipelined";
+  out_ += "-pipelined";
+  ASSERT_TRUE(kafka::CreateTopic(Broker(), out_, kPartitions, 20s).ok());
+  ASSERT_TRUE(Recompile(out_));
+  AsyncClient client(5ms);
+  auto failure = RunUntil(&client, kMessages);
+  EXPECT_FALSE(failure.has_value()) << failure->message;
+  EXPECT_TRUE(client.same_partition_overlap.load());
+  auto ends = kafka::EndOffsets(Broker(), in_, kPartitions, 10s);
+  ASSERT_TRUE(ends.ok());
+  EXPECT_EQ(Committed(), *ends);
+  std::vector<Msg> out = ReadAll(out_);
+  ASSERT_EQ(out.size(), static_cast<size_t>(kMessages));
+  // Values are {"i":N}; key k<N % 50>: per key (one partition) N must rise.
+  std::map<int, int> last_by_key;
+  std::sort(out.begin(), out.end(), [](const Msg& a, const Msg& b) {
+    return a.partition != b.partition ? a.partition < b.partition : a.offset < b.offset;
+  });
+  for (const Msg& m : out) {
+    int i = 0;
+    ASSERT_TRUE(absl::SimpleAtoi(m.value.substr(5, m.value.size() - 6), &i)) << m.value;
+    auto [it, fresh] = last_by_key.try_emplace(i % 50, i);
+    if (!fresh) {
+      EXPECT_GT(i, it->second) << "out of order for key k" << i % 50;
+      it->second = i;
+    }
+  }
 }
 
 // Adaptive linger: with a 10 s linger.ms and no periodic checkpoint, a trickle

@@ -36,6 +36,21 @@ TEST(ServerOptions, BadValuesNameTheFlag) {
   EXPECT_NE(p.status().message().find("--log-level"), absl::string_view::npos);
   EXPECT_FALSE(ParseServerOptions({"--bogus=1"}).ok());
   EXPECT_FALSE(ParseServerOptions({"--max-batch", "0"}).ok());
+  p = ParseServerOptions({"--nudge-below-rate", "-1"});
+  ASSERT_FALSE(p.ok());
+  EXPECT_NE(p.status().message().find("--nudge-below-rate"), absl::string_view::npos);
+}
+
+TEST(ServerOptions, NudgeBelowRateDefaultsTo2000AndZeroDisables) {
+  EXPECT_EQ(ParseServerOptions({})->options.nudge_below_rate, 2000);
+  EXPECT_EQ(ParseServerOptions({"--nudge-below-rate=0"})->options.nudge_below_rate, 0);
+  EXPECT_EQ(ParseServerOptions({"--nudge-below-rate", "500.5"})->options.nudge_below_rate, 500.5);
+}
+
+TEST(ServerOptions, PipelineBatchesIsOnByDefault) {
+  EXPECT_TRUE(ParseServerOptions({})->options.pipeline_batches);
+  EXPECT_FALSE(ParseServerOptions({"--pipeline-batches=false"})->options.pipeline_batches);
+  EXPECT_FALSE(ParseServerOptions({"--pipeline-batches", "maybe"}).ok());
 }
 
 TEST(ServerOptions, HelpDocumentsEveryFlagAndItsEnvironmentVariable) {

@@ -125,6 +125,16 @@ const std::vector<FlagDef>& Flags() {
          o.packed_batches = v == "packed";
          return absl::OkStatus();
        }},
+      {"pipeline-batches", "SIDESTREAM_PIPELINE_BATCHES", "true",
+       "Ship the next batch to the client before finishing the current one (pipelines that start with a "
+       "stateless client function): true or false.",
+       [](ServerOptions& o, const std::string& v) {
+         if (v != "true" && v != "false") {
+           return absl::InvalidArgumentError(absl::StrCat("--pipeline-batches: '", v, "' is not true or false"));
+         }
+         o.pipeline_batches = v == "true";
+         return absl::OkStatus();
+       }},
       {"progress-interval", "SIDESTREAM_PROGRESS_INTERVAL", "10",
        "Seconds between per-pipeline progress lines (throughput, lag) at INFO.",
        [](ServerOptions& o, const std::string& v) {

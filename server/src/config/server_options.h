@@ -36,6 +36,9 @@ struct ServerOptions {
   // for every client (to compare layouts, or to work around a client bug).
   // Default: true.
   bool packed_batches = true;
+  // Pipelining of client batches (runtime::PipelineOptions::pipeline_batches).
+  // Default: true.
+  bool pipeline_batches = true;
   // Prometheus /metrics address (HOST:PORT); empty = not served. Default: empty.
   std::string metrics_listen;
   // Seconds between progress log lines per pipeline. Default: 10.

@@ -191,6 +191,7 @@ grpc::Status Session::Register(const v1::Register& reg) {
     po.report_processed = app_config_.report_processed();
     po.max_batch = static_cast<size_t>(options_->max_batch);
     po.nudge_below_rate = options_->nudge_below_rate;
+    po.pipeline_batches = options_->pipeline_batches;
     po.state.root = options_->state_dir;
     po.client_state_dir = app_config_.state_dir().empty() ? "state" : app_config_.state_dir();
     if (app_config_.has_rocksdb_options()) {

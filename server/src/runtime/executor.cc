@@ -41,7 +41,6 @@ Executor::Executor(const graph::Plan* plan, ClientLink* client, OutputSink* sink
 std::optional<ErrorInfo> Executor::Process(std::vector<Record>& batch,
                                            std::vector<RecordFate>* fates_out) {
   slow_wait_reported_ = false;
-  const std::vector<graph::PlanNode>& nodes = plan_->nodes();
   size_t first_node = 0;
   if (const graph::Segment* deserializer = plan_->deserializer_segment()) {
     if (auto err = RunDeserializer(*deserializer, batch)) return err;
@@ -51,8 +50,15 @@ std::optional<ErrorInfo> Executor::Process(std::vector<Record>& batch,
   std::vector<int> live(batch.size());
   for (size_t i = 0; i < batch.size(); ++i) live[i] = static_cast<int>(i);
   std::vector<std::optional<serde::Payload>> produce_keys(batch.size());
-  serialized_values_.assign(batch.size(), std::nullopt);
+  return RunNodes(first_node, batch, live, fates, produce_keys, fates_out);
+}
 
+std::optional<ErrorInfo> Executor::RunNodes(size_t first_node, std::vector<Record>& batch,
+                                            std::vector<int>& live, std::vector<RecordFate>& fates,
+                                            std::vector<std::optional<serde::Payload>>& produce_keys,
+                                            std::vector<RecordFate>* fates_out) {
+  const std::vector<graph::PlanNode>& nodes = plan_->nodes();
+  serialized_values_.assign(batch.size(), std::nullopt);
   const auto& partial_keys = plan_->partial_doc_keys();
   for (size_t n = first_node; n < nodes.size(); ++n) {
     const graph::PlanNode& node = nodes[n];
@@ -80,6 +86,38 @@ std::optional<ErrorInfo> Executor::Process(std::vector<Record>& batch,
   }
   if (fates_out != nullptr) *fates_out = std::move(fates);
   return std::nullopt;
+}
+
+bool Executor::CanPipeline() const {
+  const std::vector<graph::PlanNode>& nodes = plan_->nodes();
+  if (nodes.empty() || nodes.front().kind != graph::PlanNode::Kind::kSegment) return false;
+  const graph::Segment& s = plan_->segments()[nodes.front().segment_id];
+  return !s.stateful && !s.on_argument && !s.deserializes && !s.yields_serialized_key &&
+         !s.yields_serialized_value;
+}
+
+std::unique_ptr<Executor::Started> Executor::Begin(std::vector<Record> batch) {
+  auto s = std::unique_ptr<Started>(new Started());
+  s->batch = std::move(batch);
+  s->live.resize(s->batch.size());
+  for (size_t i = 0; i < s->batch.size(); ++i) s->live[i] = static_cast<int>(i);
+  s->fates.resize(s->batch.size());
+  s->produce_keys.resize(s->batch.size());
+  std::vector<const Record*> records;
+  records.reserve(s->batch.size());
+  for (Record& r : s->batch) {
+    EnsurePayload(r);
+    records.push_back(&r);
+  }
+  s->pending = StartCalls(plan_->segments()[plan_->nodes().front().segment_id].id, records);
+  return s;
+}
+
+std::optional<ErrorInfo> Executor::Finish(Started& s, std::vector<RecordFate>* fates_out) {
+  slow_wait_reported_ = false;
+  const graph::Segment& segment = plan_->segments()[plan_->nodes().front().segment_id];
+  if (auto err = FinishSegment(segment, s.pending, s.batch, s.live, s.fates, s.produce_keys)) return err;
+  return RunNodes(1, s.batch, s.live, s.fates, s.produce_keys, fates_out);
 }
 
 std::optional<ErrorInfo> Executor::ApplyState(const Record& r, const RecordOutcome& o,
@@ -176,8 +214,15 @@ std::optional<ErrorInfo> Executor::RunSegment(const graph::Segment& segment,
   };
   swap_keys();
   PendingCalls pending = StartCalls(segment.id, records);
+  swap_keys();  // the records were copied into the requests
+  return FinishSegment(segment, pending, batch, live, fates, produce_keys);
+}
+
+std::optional<ErrorInfo> Executor::FinishSegment(const graph::Segment& segment, PendingCalls& pending,
+                                                 std::vector<Record>& batch, std::vector<int>& live,
+                                                 std::vector<RecordFate>& fates,
+                                                 std::vector<std::optional<serde::Payload>>& produce_keys) {
   absl::StatusOr<std::vector<RecordOutcome>> outcomes = FinishCalls(pending);
-  swap_keys();
   const std::string first_step = segment.ops.empty() ? "" : segment.ops.front().step_id;
   if (!outcomes.ok()) return ErrorInfo::FromStatus(outcomes.status(), first_step);
 

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -65,6 +66,19 @@ class Executor {
   // ignored or skipped message) and `fates` follow that new batch.
   std::optional<ErrorInfo> Process(std::vector<Record>& batch, std::vector<RecordFate>* fates);
 
+  // Pipelining (the runner's, for throughput): Begin ships a batch's first
+  // client segment and returns at once; Finish waits for the answers and
+  // runs the rest of the plan, exactly as Process would have. The runner may
+  // Begin batch N+1 before it Finishes batch N (the client answers in order),
+  // so the client works on N+1 while the sidecar produces N's outputs and
+  // polls. Only for plans whose first node is a stateless client segment
+  // (CanPipeline): a stateful one would read state that N's pending writes
+  // have not reached yet. Finish each Started exactly once, in Begin order.
+  struct Started;
+  bool CanPipeline() const;
+  std::unique_ptr<Started> Begin(std::vector<Record> batch);
+  std::optional<ErrorInfo> Finish(Started& started, std::vector<RecordFate>* fates);
+
   uint64_t invocations() const { return invocations_; }
   uint64_t produced() const { return produced_; }
   uint64_t filtered() const { return filtered_; }
@@ -80,6 +94,16 @@ class Executor {
     std::chrono::steady_clock::time_point started;
   };
   PendingCalls StartCalls(uint32_t segment_id, const std::vector<const Record*>& records);
+  // The second half of RunSegment: waits for `pending` and applies the outcomes.
+  std::optional<ErrorInfo> FinishSegment(const graph::Segment& segment, PendingCalls& pending,
+                                         std::vector<Record>& batch, std::vector<int>& live,
+                                         std::vector<RecordFate>& fates,
+                                         std::vector<std::optional<serde::Payload>>& produce_keys);
+  // Runs nodes from `first_node` on, then sets the fates of what is left.
+  std::optional<ErrorInfo> RunNodes(size_t first_node, std::vector<Record>& batch, std::vector<int>& live,
+                                    std::vector<RecordFate>& fates,
+                                    std::vector<std::optional<serde::Payload>>& produce_keys,
+                                    std::vector<RecordFate>* fates_out);
   // Waits for the calls; outcomes in the order of `records` given to StartCalls.
   absl::StatusOr<std::vector<RecordOutcome>> FinishCalls(PendingCalls& pending);
 
@@ -126,6 +150,15 @@ class Executor {
   bool slow_wait_reported_ = false;  // on_slow_wait called in this Process()
   // Keys to decode for the node being run (Plan::partial_doc_keys), or null.
   const std::vector<std::string>* doc_keys_ = nullptr;
+};
+
+// A batch whose first segment is with the client (Executor::Begin).
+struct Executor::Started {
+  std::vector<Record> batch;
+  std::vector<int> live;
+  std::vector<RecordFate> fates;
+  std::vector<std::optional<serde::Payload>> produce_keys;
+  PendingCalls pending;
 };
 
 }  // namespace sidestream::runtime

@@ -61,6 +61,7 @@ absl::StatusOr<std::unique_ptr<PipelineRunner>> PipelineRunner::Create(
   eo.invoke_batch_size = &runner->counters_.invoke_batch_size;
   eo.on_slow_wait = [r = runner.get()] { r->PauseFetching(); };
   runner->executor_ = std::make_unique<Executor>(plan, client, runner.get(), eo);
+  runner->pipelined_ = runner->options_.pipeline_batches && !runner->stores_ && runner->executor_->CanPipeline();
   return runner;
 }
 
@@ -117,7 +118,10 @@ std::optional<ErrorInfo> PipelineRunner::Run() {
 
   while (!stop_requested_.load() && !failure) {
     auto t_poll = std::chrono::steady_clock::now();
-    kafka::PollResult polled = consumer_->PollBatch(options_.max_batch, poll_wait);
+    // With a batch at the client, take only what is already fetched: an
+    // empty poll finishes that batch at once instead of after a wait.
+    kafka::PollResult polled =
+        consumer_->PollBatch(options_.max_batch, inflight_ ? std::chrono::milliseconds(0) : poll_wait);
     auto t_polled = std::chrono::steady_clock::now();
     poll_s_ += std::chrono::duration<double>(t_polled - t_poll).count();
     if (fatal_) {
@@ -146,6 +150,10 @@ std::optional<ErrorInfo> PipelineRunner::Run() {
       ResumeFetching();
       if (failure) break;
       dirty_ = true;
+    } else if (inflight_) {
+      failure = FinishInFlight();
+      ResumeFetching();
+      if (failure) break;
     }
     auto now = std::chrono::steady_clock::now();
     UpdateProduceRate(now);
@@ -169,6 +177,12 @@ std::optional<ErrorInfo> PipelineRunner::Run() {
     MaybeLogProgress(false);
   }
 
+  // The batch still at the client finishes normally on a stop; after a
+  // failure it is dropped unprocessed (never committed).
+  if (!failure) {
+    failure = FinishInFlight();
+  }
+  inflight_.reset();
   // Finished work is committed even when the pipeline failed: what failed was
   // never marked processed. A failed producer is the exception: its flush is
   // what a commit would need. A stateful pipeline that failed commits nothing
@@ -295,17 +309,20 @@ std::optional<ErrorInfo> PipelineRunner::ProcessBatch(std::vector<kafka::Consume
     records.push_back(std::move(r));
   }
 
+  if (pipelined_) {
+    // Ship this batch, then finish the previous one while the client works
+    // on this one (Executor::Begin / Finish).
+    auto next = std::make_unique<InFlight>();
+    next->next_offsets = std::move(next_offsets);
+    if (!records.empty()) next->started = executor_->Begin(std::move(records));
+    SyncCounters();
+    std::optional<ErrorInfo> failure = FinishInFlight();
+    inflight_ = std::move(next);
+    return failure;
+  }
   if (!records.empty()) {
-    uint64_t inv0 = executor_->invocations(), prod0 = executor_->produced();
-    uint64_t filt0 = executor_->filtered(), skip0 = executor_->skipped();
-    uint64_t eval0 = executor_->native_evaluations();
     std::optional<ErrorInfo> err = executor_->Process(records, nullptr);
-    counters_.invocations.fetch_add(executor_->invocations() - inv0, std::memory_order_relaxed);
-    counters_.produced.fetch_add(executor_->produced() - prod0, std::memory_order_relaxed);
-    counters_.filtered.fetch_add(executor_->filtered() - filt0, std::memory_order_relaxed);
-    counters_.skipped.fetch_add(executor_->skipped() - skip0, std::memory_order_relaxed);
-    counters_.native_evaluations.fetch_add(executor_->native_evaluations() - eval0,
-                                           std::memory_order_relaxed);
+    SyncCounters();
     if (err) return err;
     if (options_.report_processed) {
       if (auto failure = ReportProcessed(records)) return failure;
@@ -313,6 +330,36 @@ std::optional<ErrorInfo> PipelineRunner::ProcessBatch(std::vector<kafka::Consume
   }
   for (const auto& [tp, next] : next_offsets) processed_[tp] = next;
   return std::nullopt;
+}
+
+std::optional<ErrorInfo> PipelineRunner::FinishInFlight() {
+  if (!inflight_) return std::nullopt;
+  std::unique_ptr<InFlight> done = std::move(inflight_);
+  if (done->started) {
+    std::optional<ErrorInfo> err = executor_->Finish(*done->started, nullptr);
+    SyncCounters();
+    if (err) return err;
+    if (options_.report_processed) {
+      if (auto failure = ReportProcessed(done->started->batch)) return failure;
+    }
+  }
+  // A partition lost since the batch was shipped is not ours to commit.
+  for (const auto& [tp, next] : done->next_offsets) {
+    if (assigned_.contains(tp)) processed_[tp] = next;
+  }
+  return std::nullopt;
+}
+
+void PipelineRunner::SyncCounters() {
+  auto add = [](std::atomic<uint64_t>& counter, uint64_t now, uint64_t& seen) {
+    counter.fetch_add(now - seen, std::memory_order_relaxed);
+    seen = now;
+  };
+  add(counters_.invocations, executor_->invocations(), synced_.invocations);
+  add(counters_.produced, executor_->produced(), synced_.produced);
+  add(counters_.filtered, executor_->filtered(), synced_.filtered);
+  add(counters_.skipped, executor_->skipped(), synced_.skipped);
+  add(counters_.native_evaluations, executor_->native_evaluations(), synced_.native_evaluations);
 }
 
 void PipelineRunner::AttachState(const kafka::ConsumedMessage& m, Record& r) {
@@ -498,6 +545,11 @@ void PipelineRunner::OnAssigned(const std::vector<kafka::TopicPartition>& partit
 
 void PipelineRunner::OnRevoking(const std::vector<kafka::TopicPartition>& partitions) {
   SS_LOG(kInfo, "partitions.revoked").Kv("pipeline", options_.name).Kv("partitions", TpList(partitions));
+  // The batch at the client finishes first, so that the checkpoint below
+  // includes it and the partitions' next owner does not redo it.
+  if (!fatal_) {
+    if (auto e = FinishInFlight()) fatal_ = e;
+  }
   if (!fatal_) {
     if (auto e = Checkpoint(CommitMode::kSync)) fatal_ = e;
   }

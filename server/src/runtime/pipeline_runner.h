@@ -54,6 +54,11 @@ struct PipelineOptions {
   // at such rates would gather only a few messages per request. Above it the
   // linger batches as configured. 0 disables. Default: 2000.
   double nudge_below_rate = 2000;
+  // Pipelining: for plans that start with a stateless client segment, ship
+  // the next batch before finishing the current one, so the client works
+  // while the sidecar produces and polls (Executor::Begin). At most two
+  // batches are with the client. Default: true.
+  bool pipeline_batches = true;
   // Longest wait for the producer at a checkpoint. Default: 30 s.
   std::chrono::milliseconds flush_timeout{30000};
   // Time between INFO progress lines. Default: 10 s.
@@ -143,6 +148,11 @@ class PipelineRunner final : public kafka::RebalanceListener,
   RunStats Snapshot() const;
   // Deserializes and processes one poll batch. Returns the fatal error, if any.
   std::optional<ErrorInfo> ProcessBatch(std::vector<kafka::ConsumedMessage>& messages);
+  // Finishes the batch at the client (pipelining), if any, and records its
+  // offsets as processed.
+  std::optional<ErrorInfo> FinishInFlight();
+  // Adds what the executor counted since the last call to counters_.
+  void SyncCounters();
   // Sets the state fields of a stateful pipeline's record of message `m`.
   void AttachState(const kafka::ConsumedMessage& m, Record& r);
   // Flushes the producer and commits processed offsets.
@@ -200,6 +210,17 @@ class PipelineRunner final : public kafka::RebalanceListener,
   // Seconds spent waiting in poll, processing and checkpointing since the
   // last progress line (where the loop's time goes).
   double poll_s_ = 0, process_s_ = 0, checkpoint_s_ = 0;
+  // Pipelining (PipelineOptions::pipeline_batches): the batch whose first
+  // client segment is with the client, and its offsets to record once done.
+  struct InFlight {
+    std::unique_ptr<Executor::Started> started;  // null: nothing to process
+    std::map<kafka::TopicPartition, int64_t> next_offsets;
+  };
+  bool pipelined_ = false;
+  std::unique_ptr<InFlight> inflight_;
+  struct Synced {
+    uint64_t invocations = 0, produced = 0, filtered = 0, skipped = 0, native_evaluations = 0;
+  } synced_;
   // Produce rate over the last ~100 ms window, for the adaptive linger.
   std::chrono::steady_clock::time_point rate_window_start_{};
   uint64_t rate_window_produced_ = 0;
