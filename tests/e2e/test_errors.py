@@ -49,6 +49,24 @@ def test_invalid_graph_names_the_step(broker, sidecar):
     assert time.monotonic() - t0 < 10
 
 
+def test_split_values_a_sidecar_deserializer_would_ignore_is_refused(broker, sidecar):
+    """A subclass of a built-in deserializer that turns on split_values has no __call__: the sidecar's
+    "json" would run and ignore it, so registration refuses it with the topic and the reason."""
+    from sidestream.models.serializers import JSONDeserializer
+
+    class SplitJson(JSONDeserializer):
+        @property
+        def split_values(self) -> bool:
+            return True
+
+    app = make_app(sidecar, broker)
+    src = app.topic(unique_name("in"), value_deserializer=SplitJson())
+    sdf = app.dataframe(src).apply(lambda v: v)
+    with pytest.raises(PipelineValidationError, match="split_values would be ignored") as info:
+        app.run(sdf)
+    assert src.name in str(info.value)
+
+
 def test_unreachable_broker_fails_fast(sidecar):
     app = Application(consumer_group="g", broker_address="127.0.0.1:1", sidecar_address=sidecar.address)
     sdf = app.dataframe(app.topic("whatever")).apply(lambda v: v)

@@ -91,17 +91,21 @@ def _header_value(name: str, key: Any, value: Any) -> bytes | None:
 def _fill_serde(
     spec: pipeline_pb2.SerdeSpec, obj: Serializer | Deserializer, topic: str, role: str, functions: dict[str, Any]
 ) -> None:
-    """Names the sidecar serializer, or the client function of a custom one."""
+    """Names the sidecar serializer, or the client function of a custom one.
+
+    `split_values` (value deserializers) and `extra_headers` (value serializers) are sent for both: the
+    sidecar uses them for a custom one and checks them for its own (a subclass of a built-in serde that
+    changes them is refused at registration instead of silently ignored)."""
     if not obj.runs_in_client:
         name, options = obj.spec()
         spec.name = name
         for k, v in options.items():
             spec.options[k] = v
-        return
-    function_id = f"{topic}.{role}"
-    _function_ref(spec.client_function, function_id, obj)
-    functions[function_id] = ClientSerde(obj, topic, role)
-    if isinstance(obj, Deserializer):
+    else:
+        function_id = f"{topic}.{role}"
+        _function_ref(spec.client_function, function_id, obj)
+        functions[function_id] = ClientSerde(obj, topic, role)
+    if isinstance(obj, Deserializer) and (obj.runs_in_client or role == "value_deserializer"):
         spec.split_values = bool(obj.split_values)
     elif isinstance(obj, Serializer) and role == "value_serializer":
         headers = obj.extra_headers or {}

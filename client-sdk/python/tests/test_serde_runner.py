@@ -262,3 +262,40 @@ def test_bad_extra_headers_are_reported_at_build():
     sdf = app.dataframe(app.topic("in")).to_topic(app.topic("out", value_serializer=Bad()))
     with pytest.raises(SidestreamError, match=r"extra_headers\['n'\]: values must be str, bytes or None"):
         build_pipeline(sdf.topic, sdf.steps)
+
+
+def test_built_in_serdes_send_split_values_and_extra_headers_for_the_sidecar_to_check():
+    """A subclass of a built-in serde that changes split_values / extra_headers (without __call__) runs
+    in the sidecar, which would ignore them: they are sent so that registration refuses them; the Quix
+    formats' own values are sent too and accepted (tests/unit/plan_serde_test.cc, convert_serde_test.cc)."""
+    from sidestream.models.serializers import JSONDeserializer, JSONSerializer, QuixDeserializer
+    from sidestream.models.serializers.quix import QuixTimeseriesSerializer
+
+    class SplitJson(JSONDeserializer):
+        @property
+        def split_values(self) -> bool:
+            return True
+
+    class HeaderJson(JSONSerializer):
+        @property
+        def extra_headers(self):
+            return {"h": "v"}
+
+    app = Application(consumer_group="g", loglevel=None)
+    sdf = app.dataframe(app.topic("in", value_deserializer=SplitJson())).to_topic(
+        app.topic("out", value_serializer=HeaderJson())
+    )
+    specs = {t.name: t for t in build_pipeline(sdf.topic, sdf.steps).pipeline.topics}
+    assert specs["in"].value_deserializer.name == "json" and specs["in"].value_deserializer.split_values
+    assert [h.key for h in specs["out"].value_serializer.extra_headers] == ["h"]
+
+    sdf = app.dataframe(app.topic("q", value_deserializer=QuixDeserializer(), key_deserializer="json")).to_topic(
+        app.topic("qo", value_serializer=QuixTimeseriesSerializer(as_legacy=False))
+    )
+    specs = {t.name: t for t in build_pipeline(sdf.topic, sdf.steps).pipeline.topics}
+    assert specs["q"].value_deserializer.split_values and not specs["q"].key_deserializer.split_values
+    assert [h.key for h in specs["qo"].value_serializer.extra_headers] == ["__Q_ModelKey", "__Q_CodecId"]
+    # Defaults send nothing.
+    sdf = app.dataframe(app.topic("p")).to_topic(app.topic("po"))
+    specs = {t.name: t for t in build_pipeline(sdf.topic, sdf.steps).pipeline.topics}
+    assert not specs["p"].value_deserializer.split_values and not specs["po"].value_serializer.extra_headers
