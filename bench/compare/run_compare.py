@@ -12,6 +12,7 @@ the beginning with a fresh consumer group into its own fresh 4-partition output 
   qs-state  quixstreams, the very same stateful counter (local RocksDB state, no changelog, like sidestream)
   ck-loop   confluent-kafka-python poll → json → produce loop (same project function)
   (+ qs-state-cl with --quix-changelog: quixstreams stateful with its default changelog topic)
+  (+ ss-apply-seq with --pipeline-ab: ss-apply with sidestreamd --pipeline-batches=false)
 
 Repetitions alternate the contenders (rep 1: all in order, rep 2: all in order, …). Per run:
   wall      = from launching the contender's first process (sidestreamd, else the client) to the
@@ -73,6 +74,7 @@ class Contender:
     mode: str = ""  # pipelines.py mode for sidestream / quix
     changelog: bool = False
     latency: bool = False  # part of the latency runs
+    sidecar_args: tuple[str, ...] = ()  # more sidestreamd flags
 
 
 CONTENDERS = [
@@ -86,6 +88,9 @@ CONTENDERS = [
 ]
 QUIX_CHANGELOG = Contender("qs-state-cl", "5c quixstreams stateful + changelog", "quix", "stateful", "stateful",
                            changelog=True)
+# --pipeline-ab: the apply pipeline with pipelined client batches off, alternating with ss-apply.
+APPLY_SEQUENTIAL = Contender("ss-apply-seq", "3b sidestream Python apply, --pipeline-batches=false", "sidestream",
+                             "project", "apply", latency=True, sidecar_args=("--pipeline-batches=false",))
 
 
 @dataclass
@@ -143,7 +148,7 @@ def launch(c: Contender, args, inp: str, out: str, group: str, tag: str, count: 
         os.makedirs(state, exist_ok=True)
         sidecar = subprocess.Popen([os.path.join(args.bin_dir, "server", "sidestreamd"), "--listen",
                                     f"127.0.0.1:{port}", "--broker", args.broker, "--log-level", "warning",
-                                    "--state-dir", state, "--progress-interval", "3600"],
+                                    "--state-dir", state, "--progress-interval", "3600", *c.sidecar_args],
                                    stdout=outfile(f"{tag}.sidestreamd.log"), stderr=subprocess.STDOUT)
         benchlib.wait_port(port, proc=sidecar)
         cmd = [sys.executable, os.path.join(HERE, "sidestream_client.py"), "--mode", c.mode, "--broker", args.broker,
@@ -472,6 +477,8 @@ def main() -> int:
     ap.add_argument("--timeout", type=float, default=1800, help="per throughput run")
     ap.add_argument("--only", default="", help="comma-separated contender keys (default: all)")
     ap.add_argument("--quix-changelog", action="store_true", help="add quixstreams stateful with a changelog topic")
+    ap.add_argument("--pipeline-ab", action="store_true",
+                    help="add ss-apply-seq: the apply pipeline with --pipeline-batches=false")
     ap.add_argument("--skip-latency", action="store_true")
     ap.add_argument("--rates", default="1000,10000")
     ap.add_argument("--latency-duration", type=float, default=None,
@@ -492,7 +499,8 @@ def main() -> int:
     if args.count % args.keys or args.keys % args.partitions:
         ap.error("--count must be a multiple of --keys and --keys of --partitions (exact per-key counts)")
     os.makedirs(args.work, exist_ok=True)
-    contenders = list(CONTENDERS) + ([QUIX_CHANGELOG] if args.quix_changelog else [])
+    contenders = (list(CONTENDERS) + ([QUIX_CHANGELOG] if args.quix_changelog else [])
+                  + ([APPLY_SEQUENTIAL] if args.pipeline_ab else []))
     if args.only:
         keep = set(args.only.split(","))
         contenders = [c for c in contenders if c.key in keep]

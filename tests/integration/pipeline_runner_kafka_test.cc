@@ -188,24 +188,7 @@ class PipelineRunnerKafkaTest : public ::testing::Test {
       ASSERT_TRUE((*producer)->Produce(in_, absl::StrCat("k", i % 50), absl::StrCat("{\"i\":", i, "}"), {}).ok());
     }
     ASSERT_TRUE((*producer)->Flush(30s).ok());
-
-    graph::PipelineSpec spec;
-    spec.topics = {graph::TopicSpec{in_}, graph::TopicSpec{out_}};
-    spec.source_topic = in_;
-    graph::Step apply;
-    apply.id = "apply-1";
-    apply.input = in_;
-    apply.kind = graph::StepKind::kApply;
-    apply.function.function_id = "identity";
-    graph::Step to;
-    to.id = "to_topic-2";
-    to.input = "apply-1";
-    to.kind = graph::StepKind::kToTopic;
-    to.topic = out_;
-    spec.steps = {apply, to};
-    auto plan = graph::Plan::Compile(spec);
-    ASSERT_TRUE(plan.ok()) << plan.status();
-    plan_ = std::move(*plan);
+    ASSERT_TRUE(Recompile(out_));
   }
 
   PipelineOptions Options() {

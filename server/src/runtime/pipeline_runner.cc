@@ -311,13 +311,16 @@ std::optional<ErrorInfo> PipelineRunner::ProcessBatch(std::vector<kafka::Consume
 
   if (pipelined_) {
     // Ship this batch, then finish the previous one while the client works
-    // on this one (Executor::Begin / Finish).
+    // on this one (Executor::Begin / Finish). Only a full batch (a backlog)
+    // stays in flight: a partial one means the loop has caught up, and
+    // keeping it at the client would only delay its outputs by a round.
     auto next = std::make_unique<InFlight>();
     next->next_offsets = std::move(next_offsets);
     if (!records.empty()) next->started = executor_->Begin(std::move(records));
     SyncCounters();
     std::optional<ErrorInfo> failure = FinishInFlight();
     inflight_ = std::move(next);
+    if (!failure && messages.size() < options_.max_batch) failure = FinishInFlight();
     return failure;
   }
   if (!records.empty()) {

@@ -56,8 +56,9 @@ struct PipelineOptions {
   double nudge_below_rate = 2000;
   // Pipelining: for plans that start with a stateless client segment, ship
   // the next batch before finishing the current one, so the client works
-  // while the sidecar produces and polls (Executor::Begin). At most two
-  // batches are with the client. Default: true.
+  // while the sidecar produces and polls (Executor::Begin). Only full
+  // batches (max_batch messages: a backlog) stay in flight, so light traffic
+  // is not delayed. At most two batches are with the client. Default: true.
   bool pipeline_batches = true;
   // Longest wait for the producer at a checkpoint. Default: 30 s.
   std::chrono::milliseconds flush_timeout{30000};
